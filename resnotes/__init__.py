@@ -1,0 +1,36 @@
+"""resnotes: the helper package of the resnotes book.
+
+One module per idea:
+
+* :mod:`resnotes.identity_add`, :mod:`resnotes.projected_add`,
+  :mod:`resnotes.scale`: the three operations of residual networks;
+* :mod:`resnotes.blocks`: the residual block (``Residual``);
+* :mod:`resnotes.resnet`: ResNet-18 in d2l's layout;
+* :mod:`resnotes.data`: Fashion-MNIST, found offline and verified;
+* :mod:`resnotes.train`: the training loop; :mod:`resnotes.plot`: its figures;
+* :mod:`resnotes.sizes`: smoke / book / full;
+* :mod:`resnotes.summary`, :mod:`resnotes.display`, :mod:`resnotes.device`: helpers.
+"""
+
+from .blocks import Residual
+from .data import CLASSES, DataError, FashionMNIST, load_fashion_mnist
+from .device import describe_device, pick_device
+from .display import glue, show_source, source_of
+from .identity_add import IdentityAdd, identity_add
+from .plot import plot_history
+from .projected_add import ProjectedAdd, projected_add, projection
+from .resnet import ResNet, from_torchvision_state_dict, resnet18
+from .scale import Scale
+from .sizes import chapter_settings, resolve_size
+from .summary import LayerRow, count_parameters, layer_table
+from .train import History, evaluate, fit, predict, preprocess
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "CLASSES", "DataError", "FashionMNIST", "History", "IdentityAdd", "LayerRow",
+    "ProjectedAdd", "ResNet", "Residual", "Scale", "chapter_settings", "count_parameters",
+    "describe_device", "evaluate", "fit", "from_torchvision_state_dict", "glue", "identity_add",
+    "layer_table", "load_fashion_mnist", "pick_device", "plot_history", "predict", "preprocess",
+    "projected_add", "projection", "resnet18", "resolve_size", "show_source", "source_of",
+]

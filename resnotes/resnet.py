@@ -1,0 +1,113 @@
+"""ResNet-18 in d2l's layout, built from :class:`resnotes.Residual`.
+
+Stem: 7x7 convolution (stride 2), BatchNorm, ReLU, 3x3 max-pool (stride 2).
+Then four stages of two residual blocks with ``w, 2w, 4w, 8w`` channels
+(``w = width``, 64 in the paper); every stage after the first halves the
+resolution in its first block, whose shortcut is a 1x1 projection. Global
+average pooling and one linear layer finish it.
+
+With ``bias=False, shortcut_bn=True, in_channels=3, num_classes=1000`` the
+layout equals torchvision's ``resnet18`` (same parameter count).
+"""
+
+from __future__ import annotations
+
+import torch
+from torch import nn
+
+from .blocks import Residual
+
+__all__ = ["ResNet", "resnet18", "from_torchvision_state_dict"]
+
+
+class ResNet(nn.Module):
+    """A ResNet made of :class:`Residual` blocks.
+
+    Args:
+        blocks_per_stage: number of residual blocks in each stage.
+        in_channels: image channels (1 for Fashion-MNIST).
+        num_classes: outputs of the final linear layer.
+        width: channels of the stem and the first stage; stage ``i`` has
+            ``width * 2**i``.
+        bias: convolution biases (d2l: True; torchvision: False).
+        shortcut_bn: BatchNorm after each projection (d2l: False; torchvision: True).
+        zero_init_residual: start every block's last BatchNorm gamma at zero, so
+            each block starts as (ReLU of) the identity (Goyal et al., 2017).
+    """
+
+    def __init__(self, blocks_per_stage: list[int], in_channels: int = 1, num_classes: int = 10, *,
+                 width: int = 64, bias: bool = True, shortcut_bn: bool = False,
+                 zero_init_residual: bool = False) -> None:
+        super().__init__()
+        for name, v in (("in_channels", in_channels), ("num_classes", num_classes), ("width", width)):
+            if isinstance(v, bool) or not isinstance(v, int) or v < 1:
+                raise ValueError(f"ResNet: {name} must be a positive integer, got {v!r}")
+        if not blocks_per_stage or any(n < 1 for n in blocks_per_stage):
+            raise ValueError(f"ResNet: blocks_per_stage must be positive counts, got {blocks_per_stage}")
+        self._bias, self._shortcut_bn = bias, shortcut_bn
+        self.stem = nn.Sequential(
+            nn.Conv2d(in_channels, width, kernel_size=7, stride=2, padding=3, bias=bias),
+            nn.BatchNorm2d(width), nn.ReLU(),
+            nn.MaxPool2d(kernel_size=3, stride=2, padding=1),
+        )
+        stages = []
+        channels = width
+        for i, n in enumerate(blocks_per_stage):
+            out = width * 2 ** i
+            stages.append(self._make_stage(channels, out, n, stride=1 if i == 0 else 2))
+            channels = out
+        self.stages = nn.Sequential(*stages)
+        self.head = nn.Sequential(nn.AdaptiveAvgPool2d((1, 1)), nn.Flatten(),
+                                  nn.Linear(channels, num_classes))
+        if zero_init_residual:
+            for m in self.modules():
+                if isinstance(m, Residual):
+                    nn.init.zeros_(m.bn2.weight)
+
+    def _make_stage(self, in_channels: int, out_channels: int, blocks: int,
+                    stride: int) -> nn.Sequential:
+        project = stride != 1 or in_channels != out_channels
+        layers = [Residual(in_channels, out_channels, use_1x1conv=project, stride=stride,
+                           bias=self._bias, shortcut_bn=self._shortcut_bn and project)]
+        layers += [Residual(out_channels, out_channels, bias=self._bias) for _ in range(1, blocks)]
+        return nn.Sequential(*layers)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.head(self.stages(self.stem(x)))
+
+
+def resnet18(in_channels: int = 1, num_classes: int = 10, *, width: int = 64,
+             bias: bool = True, shortcut_bn: bool = False,
+             zero_init_residual: bool = False) -> ResNet:
+    """ResNet-18 in d2l's layout (four stages of two blocks); see :class:`ResNet`."""
+    return ResNet([2, 2, 2, 2], in_channels, num_classes, width=width, bias=bias,
+                  shortcut_bn=shortcut_bn, zero_init_residual=zero_init_residual)
+
+
+def from_torchvision_state_dict(state: dict[str, torch.Tensor]) -> dict[str, torch.Tensor]:
+    """Rename a torchvision ResNet's ``state_dict`` keys to this module's names.
+
+    Load the result into a :class:`ResNet` built with ``bias=False,
+    shortcut_bn=True`` and the same stages, e.g.
+    ``resnet18(3, 1000, bias=False, shortcut_bn=True)`` for torchvision's
+    ``resnet18``; both then compute the same function.
+    """
+    out: dict[str, torch.Tensor] = {}
+    for key, value in state.items():
+        parts = key.split(".")
+        if parts[0] == "conv1":
+            new = ["stem", "0"] + parts[1:]
+        elif parts[0] == "bn1":
+            new = ["stem", "1"] + parts[1:]
+        elif parts[0] == "fc":
+            new = ["head", "2"] + parts[1:]
+        elif parts[0].startswith("layer"):
+            stage = str(int(parts[0][len("layer"):]) - 1)
+            rest = parts[2:]
+            if rest[0] == "downsample":
+                rest = ["conv3" if rest[1] == "0" else "bn3"] + rest[2:]
+            new = ["stages", stage, parts[1]] + rest
+        else:
+            raise KeyError(f"unexpected key {key!r}: not a torchvision ResNet state_dict?")
+        out[".".join(new)] = value
+    return out

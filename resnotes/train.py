@@ -1,0 +1,236 @@
+"""A small, correct training loop over tensors resident on the device.
+
+The whole data set lives on the device as ``uint8``; each step indexes a batch,
+turns it into floats (optional resize and normalisation) and takes one
+optimiser step. Losses and accuracies are accumulated on the device and read
+once per epoch, so the loop never waits on the host.
+
+The interface is :func:`fit` and :func:`evaluate`, returning a
+:class:`History`; chapters use only these.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import sys
+import time
+from dataclasses import dataclass, field
+
+import torch
+from torch import nn
+from torch.nn import functional as F
+
+from .data import FashionMNIST
+from .device import describe_device, pick_device
+
+__all__ = ["History", "MEAN", "STD", "evaluate", "fit", "predict", "preprocess"]
+
+# Mean and standard deviation of the Fashion-MNIST training pixels (in [0, 1]).
+MEAN, STD = 0.2860, 0.3530
+
+
+def preprocess(images: torch.Tensor, *, resize: int | None = None,
+               normalize: bool = True) -> torch.Tensor:
+    """``uint8 [N, H, W]`` (or ``[N, 1, H, W]``) -> ``float32 [N, 1, H', W']``.
+
+    Pixels are scaled to [0, 1]; ``resize`` interpolates bilinearly to
+    ``resize x resize``; ``normalize`` then subtracts :data:`MEAN` and divides by
+    :data:`STD` (a shift and a scale).
+    """
+    if images.dtype != torch.uint8:
+        raise TypeError(f"preprocess expects uint8 images, got {images.dtype}")
+    x = images.unsqueeze(1) if images.dim() == 3 else images
+    x = x.float().div_(255)
+    if resize is not None and resize != x.shape[-1]:
+        x = F.interpolate(x, size=(resize, resize), mode="bilinear", align_corners=False)
+    if normalize:
+        x = (x - MEAN) / STD
+    return x
+
+
+@dataclass
+class History:
+    """What :func:`fit` measured.
+
+    Per epoch: ``train_loss``, ``train_acc``, ``test_acc``, ``seconds``
+    (cumulative training time, evaluation excluded). Per step: ``step_loss``
+    with ``step_epoch`` (fractional epoch) for smooth learning curves.
+    """
+
+    train_loss: list[float] = field(default_factory=list)
+    train_acc: list[float] = field(default_factory=list)
+    test_acc: list[float] = field(default_factory=list)
+    seconds: list[float] = field(default_factory=list)
+    step_loss: list[float] = field(default_factory=list)
+    step_epoch: list[float] = field(default_factory=list)
+    images_seen: int = 0
+    device: str = ""
+
+    @property
+    def epochs(self) -> int:
+        return len(self.train_loss)
+
+    @property
+    def final_test_acc(self) -> float:
+        if not self.test_acc:
+            raise ValueError("no epoch has run yet")
+        return self.test_acc[-1]
+
+    @property
+    def train_seconds(self) -> float:
+        return self.seconds[-1] if self.seconds else 0.0
+
+    @property
+    def images_per_second(self) -> float:
+        return self.images_seen / self.train_seconds if self.train_seconds else math.nan
+
+
+def _progress_enabled(progress: bool | None) -> bool:
+    if progress is not None:
+        return progress
+    return os.environ.get("RESNOTES_PROGRESS", "1") != "0"
+
+
+def _progress_bar(total: int, desc: str, enabled: bool):  # type: ignore[no-untyped-def]
+    if not enabled:
+        return None
+    try:
+        import ipywidgets  # noqa: F401  (tqdm.auto needs it for a notebook widget)
+        from tqdm.auto import tqdm
+    except ImportError:
+        from tqdm import tqdm
+    return tqdm(total=total, desc=desc, leave=False, file=sys.stdout)
+
+
+@torch.no_grad()
+def predict(model: nn.Module, images: torch.Tensor, *, batch_size: int = 1000,
+            resize: int | None = None, normalize: bool = True) -> torch.Tensor:
+    """Predicted class of each ``uint8`` image (model in eval mode), on the model's device."""
+    if len(images) == 0:
+        raise ValueError("predict needs at least one image")
+    device = next(model.parameters()).device
+    was_training = model.training
+    model.eval()
+    try:
+        preds = [model(preprocess(images[i:i + batch_size].to(device), resize=resize,
+                                  normalize=normalize)).argmax(1)
+                 for i in range(0, len(images), batch_size)]
+    finally:
+        model.train(was_training)
+    return torch.cat(preds)
+
+
+def evaluate(model: nn.Module, images: torch.Tensor, labels: torch.Tensor, *,
+             batch_size: int = 1000, resize: int | None = None, normalize: bool = True) -> float:
+    """Accuracy of ``model`` (in eval mode) on ``uint8`` images and their labels."""
+    if len(images) != len(labels):
+        raise ValueError(f"{len(images)} images but {len(labels)} labels")
+    pred = predict(model, images, batch_size=batch_size, resize=resize, normalize=normalize)
+    return (pred == labels.to(pred.device)).sum().item() / len(labels)
+
+
+def fit(model: nn.Module, data: FashionMNIST, *, epochs: int, batch_size: int = 128,
+        lr: float = 0.05, momentum: float = 0.9, weight_decay: float = 5e-4,
+        schedule: str = "onecycle", label_smoothing: float = 0.0,
+        resize: int | None = None, normalize: bool = True, channels_last: bool = True,
+        device: torch.device | str | None = None, seed: int = 0,
+        progress: bool | None = None, log: bool = True) -> History:
+    """Train ``model`` with SGD on ``data`` and return its :class:`History`.
+
+    Args:
+        epochs: passes over the training set.
+        batch_size: images per step; the last incomplete batch is dropped.
+        lr: the learning rate (the peak rate with ``schedule="onecycle"``).
+        momentum, weight_decay: of ``torch.optim.SGD``.
+        schedule: ``"constant"`` (d2l's) or ``"onecycle"`` (linear warm-up to
+            ``lr`` over the first 25% of steps, then cosine decay to 0).
+        label_smoothing: of the cross-entropy loss.
+        resize: side of the square images the model sees (``None``: 28).
+        normalize: subtract the mean, divide by the standard deviation.
+        channels_last: store activations as NHWC, which the convolution kernels
+            of CPUs and recent GPUs run faster.
+        device: where to train; by default :func:`resnotes.pick_device`.
+        seed: seeds the batch order (seed the initial weights yourself, with
+            ``torch.manual_seed``, before building the model).
+        progress: show a progress bar per epoch (default: unless
+            ``$RESNOTES_PROGRESS=0``).
+        log: print one line per epoch.
+    """
+    if epochs < 1:
+        raise ValueError(f"epochs must be >= 1, got {epochs}")
+    if batch_size < 2:
+        raise ValueError(f"batch_size must be >= 2 (BatchNorm needs two samples), got {batch_size}")
+    if schedule not in ("constant", "onecycle"):
+        raise ValueError(f"schedule must be 'constant' or 'onecycle', got {schedule!r}")
+    dev = torch.device(device) if device is not None else pick_device()
+    fmt = torch.channels_last if channels_last else torch.contiguous_format
+    model.to(dev, memory_format=fmt)
+    x_train, y_train = data.train_images.to(dev), data.train_labels.to(dev)
+    x_test, y_test = data.test_images.to(dev), data.test_labels.to(dev)
+    n = len(x_train)
+    batch_size = min(batch_size, n)
+    steps_per_epoch = n // batch_size
+    total_steps = epochs * steps_per_epoch
+    gen = torch.Generator(device="cpu").manual_seed(seed)
+
+    opt = torch.optim.SGD(model.parameters(), lr=lr, momentum=momentum,
+                          weight_decay=weight_decay, nesterov=momentum > 0)
+    if schedule == "onecycle":
+        warm = max(1, int(0.25 * total_steps))
+
+        def factor(step: int) -> float:
+            if step < warm:
+                return (step + 1) / warm
+            return 0.5 * (1 + math.cos(math.pi * (step - warm) / max(1, total_steps - warm)))
+    else:
+        def factor(step: int) -> float:
+            return 1.0
+    sched = torch.optim.lr_scheduler.LambdaLR(opt, factor)
+    loss_fn = nn.CrossEntropyLoss(label_smoothing=label_smoothing)
+
+    hist = History(device=describe_device(dev))
+    show = _progress_enabled(progress)
+    elapsed = 0.0
+    for epoch in range(epochs):
+        model.train()
+        order = torch.randperm(n, generator=gen).to(dev)
+        step_losses = torch.zeros(steps_per_epoch, device=dev)
+        correct = torch.zeros((), dtype=torch.long, device=dev)
+        bar = _progress_bar(steps_per_epoch, f"epoch {epoch + 1}/{epochs}", show)
+        t0 = time.perf_counter()
+        for s in range(steps_per_epoch):
+            idx = order[s * batch_size:(s + 1) * batch_size]
+            x = preprocess(x_train[idx], resize=resize, normalize=normalize)
+            x = x.contiguous(memory_format=fmt)
+            y = y_train[idx]
+            out = model(x)
+            loss = loss_fn(out, y)
+            opt.zero_grad(set_to_none=True)
+            loss.backward()
+            opt.step()
+            sched.step()
+            step_losses[s] = loss.detach()
+            correct += (out.argmax(1) == y).sum()
+            if bar is not None:
+                bar.update(1)
+        losses = step_losses.tolist()  # the one read of the epoch
+        if dev.type == "cuda":
+            torch.cuda.synchronize(dev)
+        elapsed += time.perf_counter() - t0
+        if bar is not None:
+            bar.close()
+        seen = steps_per_epoch * batch_size
+        hist.images_seen += seen
+        hist.train_loss.append(sum(losses) / len(losses))
+        hist.train_acc.append(correct.item() / seen)
+        hist.seconds.append(elapsed)
+        hist.step_loss += losses
+        hist.step_epoch += [epoch + (s + 1) / steps_per_epoch for s in range(steps_per_epoch)]
+        hist.test_acc.append(evaluate(model, x_test, y_test, resize=resize, normalize=normalize))
+        if log:
+            print(f"epoch {epoch + 1}/{epochs}: loss {hist.train_loss[-1]:.3f}, "
+                  f"train acc {hist.train_acc[-1]:.3f}, test acc {hist.test_acc[-1]:.3f}, "
+                  f"{elapsed:.1f} s, {hist.images_seen / elapsed:.0f} images/s on {hist.device}",
+                  flush=True)
+    return hist
