@@ -1,0 +1,49 @@
+# Two entry points (see README.md): `make book` and `make test`.
+# Each does all of its own set-up on a fresh machine.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+# Where Fashion-MNIST lies locally; the loader also searches other places
+# (see resnotes/data.py). ../shared is where CI and developers keep a copy.
+RESNOTES_DATA ?= $(firstword $(wildcard $(CURDIR)/../shared/data/fashion-mnist))
+export RESNOTES_DATA
+# smoke | book | full
+RESNOTES_SIZE ?= book
+export RESNOTES_SIZE
+export RESNOTES_PROGRESS ?= 0
+# Each size builds (and caches executed notebooks) in its own folder, so a
+# cached result of one size is never shown as another's: book size in
+# _build/html, the others in _build/<size>/_build/html.
+BUILD_ROOT := $(if $(filter book,$(RESNOTES_SIZE)),.,_build/$(RESNOTES_SIZE))
+
+
+.PHONY: setup book test unit nbval build-smoke clean
+
+setup: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml constraints.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q -c constraints.txt -e '.[book,test,d2l-deps]'
+	$(PY) -m pip install -q -c constraints.txt --no-deps d2l==1.0.3
+	$(PY) -m ipykernel install --sys-prefix --name python3 >/dev/null
+	touch $@
+
+# The published book, at RESNOTES_SIZE (default: book).
+book: setup
+	$(PY) -m resnotes.data check
+	$(VENV)/bin/jupyter-book build . -W -n --keep-going --path-output $(BUILD_ROOT)
+
+# Everything CI checks: unit tests, nbval at smoke size, the -W book build at smoke size.
+test: setup
+	$(PY) -m resnotes.data check
+	RESNOTES_SIZE=smoke $(PY) -m pytest tests
+	RESNOTES_SIZE=smoke $(PY) -m pytest --nbval chapters -p no:cacheprovider
+	RESNOTES_SIZE=smoke $(MAKE) --no-print-directory build-smoke
+
+build-smoke:
+	rm -rf _build/smoke
+	$(VENV)/bin/jupyter-book build . -W -n --keep-going --path-output _build/smoke
+
+clean:
+	rm -rf _build .jupyter_cache
