@@ -18,14 +18,14 @@ export RESNOTES_PROGRESS ?= 0
 BUILD_ROOT := $(if $(filter book,$(RESNOTES_SIZE)),.,_build/$(RESNOTES_SIZE))
 
 
-.PHONY: setup book test unit nbval build-smoke clean
+.PHONY: setup book test clean
 
 setup: $(VENV)/.installed
 
 $(VENV)/.installed: pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install -q -c constraints.txt -e '.[book,test,d2l-deps]'
-	$(PY) -m pip install -q -c constraints.txt --no-deps d2l==1.0.3
+	$(PY) -m pip install -q --no-compile -c constraints.txt -e '.[book,test,d2l-deps]'
+	$(PY) -m pip install -q --no-compile -c constraints.txt --no-deps d2l==1.0.3
 	$(PY) -m ipykernel install --sys-prefix --name python3 >/dev/null
 	touch $@
 
@@ -37,13 +37,9 @@ book: setup
 # Everything CI checks: unit tests, nbval at smoke size, the -W book build at smoke size.
 test: setup
 	$(PY) -m resnotes.data check
-	RESNOTES_SIZE=smoke $(PY) -m pytest tests
-	RESNOTES_SIZE=smoke $(PY) -m pytest --nbval chapters -p no:cacheprovider
-	RESNOTES_SIZE=smoke $(MAKE) --no-print-directory build-smoke
-
-build-smoke:
+	RESNOTES_SIZE=smoke $(PY) -m pytest --nbval tests chapters
 	rm -rf _build/smoke
-	$(VENV)/bin/jupyter-book build . -W -n --keep-going --path-output _build/smoke
+	RESNOTES_SIZE=smoke $(VENV)/bin/jupyter-book build . -W -n --keep-going --path-output _build/smoke
 
 clean:
 	rm -rf _build .jupyter_cache
