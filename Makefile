@@ -31,12 +31,12 @@ $(VENV)/.installed: pyproject.toml constraints.txt
 
 # The published book, at RESNOTES_SIZE (default: book).
 book: setup
-	$(PY) -m resnotes.data check
+	$(PY) -m resnotes check-data
 	$(VENV)/bin/jupyter-book build . -W -n --keep-going --path-output $(BUILD_ROOT)
 
 # Everything CI checks: unit tests, nbval at smoke size, the -W book build at smoke size.
 test: setup
-	$(PY) -m resnotes.data check
+	$(PY) -m resnotes check-data
 	RESNOTES_SIZE=smoke $(PY) -m pytest --nbval tests chapters
 	rm -rf _build/smoke
 	RESNOTES_SIZE=smoke $(VENV)/bin/jupyter-book build . -W -n --keep-going --path-output _build/smoke

@@ -19,7 +19,7 @@ IDX header of unpacked ones) before it is used; a truncated or corrupt file
 raises :class:`DataError` naming the file. When nothing is found the error
 names every place searched and the ways to fix it.
 
-Run ``python -m resnotes.data check`` to see which copy would be used.
+Run ``python -m resnotes check-data`` to see which copy would be used.
 """
 
 from __future__ import annotations
@@ -220,6 +220,8 @@ def find_fashion_mnist(root: str | os.PathLike[str] | None = None, *,
     if download and _network_available():
         return _download(cache)
     lines = "\n".join(f"  - {folder}  ({why})" for why, folder in places)
+    if not os.environ.get(ENV_VAR):
+        lines += f"\n  (${ENV_VAR} is not set)"
     tried = "a download was not attempted (download=False)" if not download else \
         "no network answered, so torchvision could not download it"
     raise DataError(
@@ -267,8 +269,8 @@ def load_fashion_mnist(root: str | os.PathLike[str] | None = None, *,
 
 
 def _main(argv: list[str]) -> int:
-    if argv[1:] != ["check"]:
-        print("usage: python -m resnotes.data check", file=sys.stderr)
+    if argv[1:] != ["check-data"]:
+        print("usage: python -m resnotes check-data", file=sys.stderr)
         return 2
     try:
         data = load_fashion_mnist()
@@ -277,7 +279,3 @@ def _main(argv: list[str]) -> int:
         return 1
     print(f"Fashion-MNIST OK: {data}")
     return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(_main(sys.argv))

@@ -42,6 +42,8 @@ class Settings(Mapping[str, Any]):
         self._values = MappingProxyType(dict(values))
 
     def __getattr__(self, name: str) -> Any:
+        if name.startswith("_"):
+            raise AttributeError(name)
         try:
             return self._values[name]
         except KeyError:
@@ -57,18 +59,23 @@ class Settings(Mapping[str, Any]):
         return len(self._values)
 
     def __repr__(self) -> str:
-        body = ", ".join(f"{k}={v!r}" for k, v in self._values.items())
-        return f"Settings[{self.size}]({body})"
+        width = max(map(len, self._values), default=0)
+        body = "".join(f"\n  {k:<{width}}  {v!r}" for k, v in self._values.items())
+        return f"settings at size {self.size!r}:{body}"
 
 
-def chapter_settings(size: str | None, *, smoke: Mapping[str, Any], book: Mapping[str, Any],
-                     full: Mapping[str, Any]) -> Settings:
-    """Pick one of a chapter's three setting dicts (all must have the same keys)."""
-    table = {"smoke": smoke, "book": book, "full": full}
-    keys = set(book)
-    for name, values in table.items():
-        if set(values) != keys:
-            diff = sorted(keys.symmetric_difference(values))
-            raise ValueError(f"the {name} settings differ from the book settings in keys {diff}")
+def chapter_settings(size: str | None, table: Mapping[str, tuple[Any, Any, Any]]) -> Settings:
+    """Pick one column of a chapter's settings table.
+
+    Args:
+        size: ``"smoke"``, ``"book"``, ``"full"``, or ``None`` for ``$RESNOTES_SIZE``.
+        table: each setting's name mapped to its three values, in the order
+            ``(smoke, book, full)``.
+    """
+    for key, values in table.items():
+        if not isinstance(values, tuple) or len(values) != len(SIZES):
+            raise ValueError(f"setting {key!r} needs a tuple of {len(SIZES)} values "
+                             f"({', '.join(SIZES)}), got {values!r}")
     chosen = resolve_size(size)
-    return Settings(chosen, table[chosen])
+    column = SIZES.index(chosen)
+    return Settings(chosen, {k: v[column] for k, v in table.items()})

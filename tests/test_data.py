@@ -120,6 +120,6 @@ def test_download_false_never_touches_the_network(tmp_path: Path, monkeypatch: p
 
 
 def test_check_command(capsys: pytest.CaptureFixture[str]) -> None:
-    assert data_mod._main(["x", "check"]) == 0
+    assert data_mod._main(["x", "check-data"]) == 0
     assert "Fashion-MNIST OK" in capsys.readouterr().out
     assert data_mod._main(["x"]) == 2

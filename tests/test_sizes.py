@@ -22,15 +22,17 @@ def test_unknown_size_names_the_choices(monkeypatch: pytest.MonkeyPatch) -> None
         resolve_size()
 
 
-def test_chapter_settings_picks_and_is_read_only() -> None:
-    cfg = chapter_settings("smoke", smoke=dict(epochs=1), book=dict(epochs=5), full=dict(epochs=10))
-    assert cfg.size == "smoke" and cfg.epochs == 1 and cfg["epochs"] == 1 and dict(cfg) == {"epochs": 1}
-    with pytest.raises(AttributeError, match="no setting 'lr'"):
-        cfg.lr
+def test_chapter_settings_picks_a_column_and_is_read_only() -> None:
+    cfg = chapter_settings("smoke", {"epochs": (1, 5, 10), "lr": (0.1, 0.1, 0.05)})
+    assert cfg.size == "smoke" and cfg.epochs == 1 and cfg["lr"] == 0.1 and dict(cfg) == {"epochs": 1, "lr": 0.1}
+    assert chapter_settings("full", {"epochs": (1, 5, 10)}).epochs == 10
+    with pytest.raises(AttributeError, match="no setting 'width'"):
+        cfg.width
     with pytest.raises(TypeError):
         cfg._values["epochs"] = 3  # type: ignore[index]
+    assert "epochs  1" in repr(cfg)
 
 
-def test_chapter_settings_keys_must_agree() -> None:
-    with pytest.raises(ValueError, match=r"smoke settings differ .* \['lr'\]"):
-        chapter_settings("book", smoke=dict(epochs=1), book=dict(epochs=5, lr=0.1), full=dict(epochs=10, lr=0.1))
+def test_chapter_settings_needs_three_values_per_setting() -> None:
+    with pytest.raises(ValueError, match=r"setting 'lr' needs a tuple of 3 values \(smoke, book, full\)"):
+        chapter_settings("book", {"epochs": (1, 5, 10), "lr": (0.1, 0.05)})

@@ -64,3 +64,18 @@ def test_plot_history_refuses_empty() -> None:
 
     with pytest.raises(ValueError, match="empty"):
         plot_history(History())
+
+
+def test_full_size_code_path_runs_on_cpu(fashion) -> None:
+    """The `full` settings (96x96, constant lr, plain SGD) on a few images: the path a GPU takes."""
+    data = fashion.subset(64, 32)
+    hist = fit(resnet18(width=4), data, epochs=1, batch_size=32, lr=0.05, momentum=0.0,
+               weight_decay=0.0, schedule="constant", resize=96, progress=False, log=False)
+    assert hist.epochs == 1 and 0.0 <= hist.final_test_acc <= 1.0
+
+
+def test_progress_bar_and_log_line(fashion, capsys: pytest.CaptureFixture[str]) -> None:
+    fit(resnet18(width=4), fashion.subset(64, 32), epochs=1, batch_size=32, progress=True, log=True,
+        device="cpu")
+    out = capsys.readouterr().out
+    assert "epoch 1/1" in out and "test acc" in out and "images/s" in out
