@@ -34,9 +34,10 @@ book: setup
 	$(PY) -m resnotes check-data
 	$(VENV)/bin/jupyter-book build . -W -n --keep-going --path-output $(BUILD_ROOT)
 
-# Everything CI checks: unit tests, nbval at smoke size, the -W book build at smoke size.
+# Everything CI checks: types (mypy), unit tests, nbval at smoke size, the -W book build at smoke size.
 test: setup
 	$(PY) -m resnotes check-data
+	$(PY) -m mypy
 	RESNOTES_SIZE=smoke $(PY) -m pytest --nbval tests chapters
 	rm -rf _build/smoke
 	RESNOTES_SIZE=smoke $(VENV)/bin/jupyter-book build . -W -n --keep-going --path-output _build/smoke

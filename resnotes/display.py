@@ -14,14 +14,17 @@ def source_of(obj: Any) -> str:
     return textwrap.dedent(inspect.getsource(obj)).rstrip() + "\n"
 
 
-def show_source(obj: Any) -> Any:
-    """Display ``obj``'s source as a highlighted Python block (Markdown output).
+def show_source(*objs: Any) -> Any:
+    """Display the objects' source as one highlighted Python block (Markdown).
 
     In a notebook, the book shows exactly the code that the package runs.
     """
     from IPython.display import Markdown
 
-    return Markdown(f"```python\n{source_of(obj)}```")
+    if not objs:
+        raise TypeError("show_source needs at least one function or class")
+    code = "\n\n".join(source_of(o) for o in objs)
+    return Markdown(f"```python\n{code}```")
 
 
 def glue(name: str, value: Any, *, display: bool = False) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 import numpy as np
 
@@ -38,7 +38,7 @@ def plot_history(history: History, *, title: str | None = None,
         fig, (ax_loss, ax_acc) = plt.subplots(1, 2, figsize=(9, 3.2), layout="constrained")
     else:
         ax_loss, ax_acc = axes
-        fig = ax_loss.figure
+        fig = cast("Figure", ax_loss.figure)
     steps_per_epoch = len(history.step_loss) // history.epochs
     window = max(1, steps_per_epoch // 10)
     ax_loss.plot(history.step_epoch, history.step_loss, color="tab:blue", alpha=0.25, lw=0.8,

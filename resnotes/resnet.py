@@ -15,7 +15,7 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from .blocks import Residual
+from .blocks import Residual, _check_positive_int
 
 __all__ = ["ResNet", "resnet18", "from_torchvision_state_dict"]
 
@@ -30,31 +30,30 @@ class ResNet(nn.Module):
         width: channels of the stem and the first stage; stage ``i`` has
             ``width * 2**i``.
         bias: convolution biases (d2l: True; torchvision: False).
-        shortcut_bn: BatchNorm after each projection (d2l: False; torchvision: True).
-        zero_init_residual: start every block's last BatchNorm gamma at zero, so
-            each block starts as (ReLU of) the identity (Goyal et al., 2017).
+        shortcut_bn: BatchNorm after each projection (d2l: False;
+            torchvision: True).
+        zero_init_residual: start every block's last BatchNorm scale at
+            zero, so that each block starts as (ReLU of) the identity.
     """
 
-    def __init__(self, blocks_per_stage: list[int], in_channels: int = 1, num_classes: int = 10, *,
-                 width: int = 64, bias: bool = True, shortcut_bn: bool = False,
+    def __init__(self, blocks_per_stage: list[int], in_channels: int = 1,
+                 num_classes: int = 10, *, width: int = 64, bias: bool = True,
+                 shortcut_bn: bool = False,
                  zero_init_residual: bool = False) -> None:
         super().__init__()
-        for name, v in (("in_channels", in_channels), ("num_classes", num_classes), ("width", width)):
-            if isinstance(v, bool) or not isinstance(v, int) or v < 1:
-                raise ValueError(f"ResNet: {name} must be a positive integer, got {v!r}")
-        if not blocks_per_stage or any(n < 1 for n in blocks_per_stage):
-            raise ValueError(f"ResNet: blocks_per_stage must be positive counts, got {blocks_per_stage}")
-        self._bias, self._shortcut_bn = bias, shortcut_bn
+        _check_resnet_args(blocks_per_stage, in_channels, num_classes, width)
         self.stem = nn.Sequential(
-            nn.Conv2d(in_channels, width, kernel_size=7, stride=2, padding=3, bias=bias),
+            nn.Conv2d(in_channels, width, kernel_size=7, stride=2, padding=3,
+                      bias=bias),
             nn.BatchNorm2d(width), nn.ReLU(),
             nn.MaxPool2d(kernel_size=3, stride=2, padding=1),
         )
-        stages = []
-        channels = width
-        for i, n in enumerate(blocks_per_stage):
-            out = width * 2 ** i
-            stages.append(self._make_stage(channels, out, n, stride=1 if i == 0 else 2))
+        stages, channels = [], width
+        for i, blocks in enumerate(blocks_per_stage):
+            out = width * 2**i
+            stride = 1 if i == 0 else 2
+            stages.append(_make_stage(channels, out, blocks, stride, bias,
+                                      shortcut_bn))
             channels = out
         self.stages = nn.Sequential(*stages)
         self.head = nn.Sequential(nn.AdaptiveAvgPool2d((1, 1)), nn.Flatten(),
@@ -64,16 +63,30 @@ class ResNet(nn.Module):
                 if isinstance(m, Residual):
                     nn.init.zeros_(m.bn2.weight)
 
-    def _make_stage(self, in_channels: int, out_channels: int, blocks: int,
-                    stride: int) -> nn.Sequential:
-        project = stride != 1 or in_channels != out_channels
-        layers = [Residual(in_channels, out_channels, use_1x1conv=project, stride=stride,
-                           bias=self._bias, shortcut_bn=self._shortcut_bn and project)]
-        layers += [Residual(out_channels, out_channels, bias=self._bias) for _ in range(1, blocks)]
-        return nn.Sequential(*layers)
-
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         return self.head(self.stages(self.stem(x)))
+
+
+def _make_stage(in_channels: int, out_channels: int, blocks: int, stride: int,
+                bias: bool, shortcut_bn: bool) -> nn.Sequential:
+    """A stage: one block that may change the shape, then same-shape ones."""
+    project = stride != 1 or in_channels != out_channels
+    layers = [Residual(in_channels, out_channels, use_1x1conv=project,
+                       stride=stride, bias=bias,
+                       shortcut_bn=shortcut_bn and project)]
+    layers += [Residual(out_channels, out_channels, bias=bias)
+               for _ in range(1, blocks)]
+    return nn.Sequential(*layers)
+
+
+def _check_resnet_args(blocks_per_stage: list[int], in_channels: int,
+                       num_classes: int, width: int) -> None:
+    for name, value in (("in_channels", in_channels),
+                        ("num_classes", num_classes), ("width", width)):
+        _check_positive_int("ResNet", name, value)
+    if not blocks_per_stage or any(n < 1 for n in blocks_per_stage):
+        raise ValueError("ResNet: blocks_per_stage must be positive counts, "
+                         f"got {blocks_per_stage}")
 
 
 def resnet18(in_channels: int = 1, num_classes: int = 10, *, width: int = 64,

@@ -165,7 +165,8 @@ def fit(model: nn.Module, data: FashionMNIST, *, epochs: int, batch_size: int = 
         raise ValueError(f"schedule must be 'constant' or 'onecycle', got {schedule!r}")
     dev = torch.device(device) if device is not None else pick_device()
     fmt = torch.channels_last if channels_last else torch.contiguous_format
-    model.to(dev, memory_format=fmt)
+    model.to(dev)
+    model.to(memory_format=fmt)
     x_train, y_train = data.train_images.to(dev), data.train_labels.to(dev)
     x_test, y_test = data.test_images.to(dev), data.test_labels.to(dev)
     n = len(x_train)
@@ -191,6 +192,9 @@ def fit(model: nn.Module, data: FashionMNIST, *, epochs: int, batch_size: int = 
 
     hist = History(device=describe_device(dev))
     show = _progress_enabled(progress)
+    if log:
+        print(f"training on {hist.device}: {n:,} images, {steps_per_epoch} steps "
+              f"of {batch_size} per epoch, {epochs} epochs", flush=True)
     elapsed = 0.0
     for epoch in range(epochs):
         model.train()
@@ -229,8 +233,7 @@ def fit(model: nn.Module, data: FashionMNIST, *, epochs: int, batch_size: int = 
         hist.step_epoch += [epoch + (s + 1) / steps_per_epoch for s in range(steps_per_epoch)]
         hist.test_acc.append(evaluate(model, x_test, y_test, resize=resize, normalize=normalize))
         if log:
-            print(f"epoch {epoch + 1}/{epochs}: loss {hist.train_loss[-1]:.3f}, "
-                  f"train acc {hist.train_acc[-1]:.3f}, test acc {hist.test_acc[-1]:.3f}, "
-                  f"{elapsed:.1f} s, {hist.images_seen / elapsed:.0f} images/s on {hist.device}",
-                  flush=True)
+            print(f"epoch {epoch + 1}/{epochs}  loss {hist.train_loss[-1]:.3f}  "
+                  f"train acc {hist.train_acc[-1]:.3f}  test acc {hist.test_acc[-1]:.3f}  "
+                  f"{elapsed:.1f} s  {hist.images_seen / elapsed:.0f} img/s", flush=True)
     return hist

@@ -78,4 +78,4 @@ def test_progress_bar_and_log_line(fashion, capsys: pytest.CaptureFixture[str]) 
     fit(resnet18(width=4), fashion.subset(64, 32), epochs=1, batch_size=32, progress=True, log=True,
         device="cpu")
     out = capsys.readouterr().out
-    assert "epoch 1/1" in out and "test acc" in out and "images/s" in out
+    assert "training on cpu" in out and "epoch 1/1" in out and "test acc" in out and "img/s" in out
