@@ -161,6 +161,10 @@ def fit(model: nn.Module, data: FashionMNIST, *, epochs: int, batch_size: int = 
         raise ValueError(f"epochs must be >= 1, got {epochs}")
     if batch_size < 2:
         raise ValueError(f"batch_size must be >= 2 (BatchNorm needs two samples), got {batch_size}")
+    if not lr > 0:
+        raise ValueError(f"lr must be positive, got {lr}")
+    if not 0 <= label_smoothing < 1:
+        raise ValueError(f"label_smoothing must be in [0, 1), got {label_smoothing}")
     if schedule not in ("constant", "onecycle"):
         raise ValueError(f"schedule must be 'constant' or 'onecycle', got {schedule!r}")
     dev = torch.device(device) if device is not None else pick_device()
@@ -218,9 +222,7 @@ def fit(model: nn.Module, data: FashionMNIST, *, epochs: int, batch_size: int = 
             correct += (out.argmax(1) == y).sum()
             if bar is not None:
                 bar.update(1)
-        losses = step_losses.tolist()  # the one read of the epoch
-        if dev.type == "cuda":
-            torch.cuda.synchronize(dev)
+        losses = step_losses.tolist()  # the epoch's one read (and device sync)
         elapsed += time.perf_counter() - t0
         if bar is not None:
             bar.close()

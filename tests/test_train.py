@@ -47,7 +47,9 @@ def test_fit_is_deterministic_on_cpu(fashion) -> None:
 
 
 @pytest.mark.parametrize("kw, msg", [(dict(epochs=0), "epochs"), (dict(epochs=1, batch_size=1), "batch_size"),
-                                      (dict(epochs=1, schedule="cosine"), "schedule")])
+                                      (dict(epochs=1, schedule="cosine"), "schedule"),
+                                      (dict(epochs=1, lr=0.0), "lr"),
+                                      (dict(epochs=1, label_smoothing=1.0), "label_smoothing")])
 def test_fit_rejects_bad_arguments(fashion, kw: dict, msg: str) -> None:
     with pytest.raises(ValueError, match=msg):
         fit(resnet18(width=4), fashion.subset(64, 10), progress=False, log=False, **kw)
