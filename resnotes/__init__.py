@@ -23,14 +23,14 @@ from .resnet import ResNet, from_torchvision_state_dict, resnet18
 from .scale import Scale
 from .sizes import chapter_settings, resolve_size
 from .summary import LayerRow, count_parameters, layer_table
-from .train import History, evaluate, fit, predict, preprocess
+from .train import History, deterministic, evaluate, fit, predict, preprocess
 
 __version__ = "0.1.0"
 
 __all__ = [
     "CLASSES", "DataError", "FashionMNIST", "History", "IdentityAdd", "LayerRow",
     "ProjectedAdd", "ResNet", "Residual", "Scale", "chapter_settings", "count_parameters",
-    "describe_device", "evaluate", "fit", "from_torchvision_state_dict", "glue", "identity_add",
+    "describe_device", "deterministic", "evaluate", "fit", "from_torchvision_state_dict", "glue", "identity_add",
     "layer_table", "load_fashion_mnist", "pick_device", "plot_history", "predict", "preprocess",
     "projected_add", "projection", "resnet18", "resolve_size", "show_source", "source_of",
 ]

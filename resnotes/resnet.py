@@ -34,20 +34,20 @@ class ResNet(nn.Module):
             torchvision: True).
         zero_init_residual: start every block's last BatchNorm scale at
             zero, so that each block starts as (ReLU of) the identity.
+        stem: ``"imagenet"`` (7x7 convolution with stride 2, then 3x3
+            max-pool with stride 2: d2l's and torchvision's) or ``"3x3"``
+            (one 3x3 convolution with stride ``stem_stride``, no pooling:
+            keeps more of a small image's resolution).
+        stem_stride: stride of the ``"3x3"`` stem.
     """
 
     def __init__(self, blocks_per_stage: list[int], in_channels: int = 1,
                  num_classes: int = 10, *, width: int = 64, bias: bool = True,
-                 shortcut_bn: bool = False,
-                 zero_init_residual: bool = False) -> None:
+                 shortcut_bn: bool = False, zero_init_residual: bool = False,
+                 stem: str = "imagenet", stem_stride: int = 1) -> None:
         super().__init__()
         _check_resnet_args(blocks_per_stage, in_channels, num_classes, width)
-        self.stem = nn.Sequential(
-            nn.Conv2d(in_channels, width, kernel_size=7, stride=2, padding=3,
-                      bias=bias),
-            nn.BatchNorm2d(width), nn.ReLU(),
-            nn.MaxPool2d(kernel_size=3, stride=2, padding=1),
-        )
+        self.stem = _make_stem(stem, in_channels, width, bias, stem_stride)
         stages, channels = [], width
         for i, blocks in enumerate(blocks_per_stage):
             out = width * 2**i
@@ -65,6 +65,23 @@ class ResNet(nn.Module):
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         return self.head(self.stages(self.stem(x)))
+
+
+def _make_stem(kind: str, in_channels: int, width: int, bias: bool,
+               stride: int) -> nn.Sequential:
+    if kind == "imagenet":
+        return nn.Sequential(
+            nn.Conv2d(in_channels, width, kernel_size=7, stride=2, padding=3,
+                      bias=bias),
+            nn.BatchNorm2d(width), nn.ReLU(),
+            nn.MaxPool2d(kernel_size=3, stride=2, padding=1))
+    if kind == "3x3":
+        _check_positive_int("ResNet", "stem_stride", stride)
+        return nn.Sequential(
+            nn.Conv2d(in_channels, width, kernel_size=3, stride=stride,
+                      padding=1, bias=bias),
+            nn.BatchNorm2d(width), nn.ReLU())
+    raise ValueError(f"ResNet: stem must be 'imagenet' or '3x3', got {kind!r}")
 
 
 def _make_stage(in_channels: int, out_channels: int, blocks: int, stride: int,

@@ -15,16 +15,19 @@ import math
 import os
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import torch
 from torch import nn
 from torch.nn import functional as F
 
+from .augment import AUGMENTATIONS, augment as apply_augmentation
 from .data import FashionMNIST
 from .device import describe_device, pick_device
 
-__all__ = ["History", "MEAN", "STD", "evaluate", "fit", "predict", "preprocess"]
+__all__ = ["History", "MEAN", "STD", "deterministic", "evaluate", "fit", "predict", "preprocess"]
 
 # Mean and standard deviation of the Fashion-MNIST training pixels (in [0, 1]).
 MEAN, STD = 0.2860, 0.3530
@@ -103,39 +106,81 @@ def _progress_bar(total: int, desc: str, enabled: bool):  # type: ignore[no-unty
     return tqdm(total=total, desc=desc, leave=False, file=sys.stdout)
 
 
+@contextmanager
+def deterministic(seed: int | None = 0) -> Iterator[None]:
+    """Within the block, PyTorch uses deterministic kernels only (and seeds its RNG).
+
+    For tests and reproducible runs; slower on GPUs. CPU training here is
+    deterministic already. The previous setting is restored on exit.
+    """
+    previous = torch.are_deterministic_algorithms_enabled()
+    previous_benchmark = torch.backends.cudnn.benchmark
+    if seed is not None:
+        torch.manual_seed(seed)
+    if torch.cuda.is_available():  # cuBLAS needs this for deterministic matmuls
+        os.environ.setdefault("CUBLAS_WORKSPACE_CONFIG", ":4096:8")
+    torch.use_deterministic_algorithms(True)
+    torch.backends.cudnn.benchmark = False
+    try:
+        yield
+    finally:
+        torch.use_deterministic_algorithms(previous)
+        torch.backends.cudnn.benchmark = previous_benchmark
+
+
+def _autocast(device: torch.device, amp: bool | None):  # type: ignore[no-untyped-def]
+    """bf16 autocast on CUDA (default there); a no-op elsewhere unless asked."""
+    enabled = device.type == "cuda" if amp is None else amp
+    return torch.autocast(device_type=device.type, dtype=torch.bfloat16, enabled=enabled)
+
+
 @torch.no_grad()
 def predict(model: nn.Module, images: torch.Tensor, *, batch_size: int = 1000,
-            resize: int | None = None, normalize: bool = True) -> torch.Tensor:
-    """Predicted class of each ``uint8`` image (model in eval mode), on the model's device."""
+            resize: int | None = None, normalize: bool = True, flip_tta: bool = False,
+            amp: bool | None = None) -> torch.Tensor:
+    """Predicted class of each ``uint8`` image (model in eval mode), on the model's device.
+
+    ``flip_tta`` averages the logits of each image and its mirror image
+    (test-time augmentation); ``amp`` as in :func:`fit`.
+    """
     if len(images) == 0:
         raise ValueError("predict needs at least one image")
     device = next(model.parameters()).device
     was_training = model.training
     model.eval()
+    preds = []
     try:
-        preds = [model(preprocess(images[i:i + batch_size].to(device), resize=resize,
-                                  normalize=normalize)).argmax(1)
-                 for i in range(0, len(images), batch_size)]
+        with _autocast(device, amp):
+            for i in range(0, len(images), batch_size):
+                x = preprocess(images[i:i + batch_size].to(device), resize=resize,
+                               normalize=normalize)
+                logits = model(x).float()
+                if flip_tta:
+                    logits = logits + model(x.flip(-1)).float()
+                preds.append(logits.argmax(1))
     finally:
         model.train(was_training)
     return torch.cat(preds)
 
 
 def evaluate(model: nn.Module, images: torch.Tensor, labels: torch.Tensor, *,
-             batch_size: int = 1000, resize: int | None = None, normalize: bool = True) -> float:
+             batch_size: int = 1000, resize: int | None = None, normalize: bool = True,
+             flip_tta: bool = False, amp: bool | None = None) -> float:
     """Accuracy of ``model`` (in eval mode) on ``uint8`` images and their labels."""
     if len(images) != len(labels):
         raise ValueError(f"{len(images)} images but {len(labels)} labels")
-    pred = predict(model, images, batch_size=batch_size, resize=resize, normalize=normalize)
+    pred = predict(model, images, batch_size=batch_size, resize=resize, normalize=normalize,
+                   flip_tta=flip_tta, amp=amp)
     return (pred == labels.to(pred.device)).sum().item() / len(labels)
 
 
 def fit(model: nn.Module, data: FashionMNIST, *, epochs: int, batch_size: int = 128,
         lr: float = 0.05, momentum: float = 0.9, weight_decay: float = 5e-4,
         schedule: str = "onecycle", label_smoothing: float = 0.0,
-        resize: int | None = None, normalize: bool = True, channels_last: bool = True,
-        device: torch.device | str | None = None, seed: int = 0,
-        progress: bool | None = None, log: bool = True) -> History:
+        resize: int | None = None, normalize: bool = True, augment: str = "none",
+        flip_tta: bool = False, channels_last: bool = True, amp: bool | None = None,
+        device: torch.device | str | None = None,
+        seed: int = 0, progress: bool | None = None, log: bool = True) -> History:
     """Train ``model`` with SGD on ``data`` and return its :class:`History`.
 
     Args:
@@ -148,8 +193,12 @@ def fit(model: nn.Module, data: FashionMNIST, *, epochs: int, batch_size: int = 
         label_smoothing: of the cross-entropy loss.
         resize: side of the square images the model sees (``None``: 28).
         normalize: subtract the mean, divide by the standard deviation.
+        augment: ``"none"``, ``"flip"`` (mirror half of each batch) or
+            ``"flip-crop"`` (also shift by up to 2 pixels), done on the device.
+        flip_tta: evaluate on each test image and its mirror image.
         channels_last: store activations as NHWC, which the convolution kernels
             of CPUs and recent GPUs run faster.
+        amp: bf16 autocast; by default on for CUDA, off elsewhere.
         device: where to train; by default :func:`resnotes.pick_device`.
         seed: seeds the batch order (seed the initial weights yourself, with
             ``torch.manual_seed``, before building the model).
@@ -167,8 +216,12 @@ def fit(model: nn.Module, data: FashionMNIST, *, epochs: int, batch_size: int = 
         raise ValueError(f"label_smoothing must be in [0, 1), got {label_smoothing}")
     if schedule not in ("constant", "onecycle"):
         raise ValueError(f"schedule must be 'constant' or 'onecycle', got {schedule!r}")
+    if augment not in AUGMENTATIONS:
+        raise ValueError(f"augment must be one of {', '.join(AUGMENTATIONS)}, got {augment!r}")
     dev = torch.device(device) if device is not None else pick_device()
     fmt = torch.channels_last if channels_last else torch.contiguous_format
+    if dev.type == "cuda":
+        torch.backends.cudnn.benchmark = True  # shapes are fixed: let cuDNN pick kernels
     model.to(dev)
     model.to(memory_format=fmt)
     x_train, y_train = data.train_images.to(dev), data.train_labels.to(dev)
@@ -210,10 +263,11 @@ def fit(model: nn.Module, data: FashionMNIST, *, epochs: int, batch_size: int = 
         for s in range(steps_per_epoch):
             idx = order[s * batch_size:(s + 1) * batch_size]
             x = preprocess(x_train[idx], resize=resize, normalize=normalize)
-            x = x.contiguous(memory_format=fmt)
+            x = apply_augmentation(x, augment).contiguous(memory_format=fmt)
             y = y_train[idx]
-            out = model(x)
-            loss = loss_fn(out, y)
+            with _autocast(dev, amp):
+                out = model(x)
+                loss = loss_fn(out.float(), y)
             opt.zero_grad(set_to_none=True)
             loss.backward()
             opt.step()
@@ -233,7 +287,8 @@ def fit(model: nn.Module, data: FashionMNIST, *, epochs: int, batch_size: int = 
         hist.seconds.append(elapsed)
         hist.step_loss += losses
         hist.step_epoch += [epoch + (s + 1) / steps_per_epoch for s in range(steps_per_epoch)]
-        hist.test_acc.append(evaluate(model, x_test, y_test, resize=resize, normalize=normalize))
+        hist.test_acc.append(evaluate(model, x_test, y_test, resize=resize, normalize=normalize,
+                                      flip_tta=flip_tta, amp=amp))
         if log:
             print(f"epoch {epoch + 1}/{epochs}  loss {hist.train_loss[-1]:.3f}  "
                   f"train acc {hist.train_acc[-1]:.3f}  test acc {hist.test_acc[-1]:.3f}  "
