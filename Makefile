@@ -18,9 +18,21 @@ export RESNOTES_PROGRESS ?= 0
 BUILD_ROOT := $(if $(filter book,$(RESNOTES_SIZE)),.,_build/$(RESNOTES_SIZE))
 
 
+# MathJax 3 from the npm registry, served by the site itself so that math
+# renders without internet (Jupyter Book's default loads it from a CDN).
+# Copied outside _static/, since Jupyter Book adds every .js there as a script.
+MATHJAX_VERSION := 3.2.2
+MATHJAX := _mathjax/mathjax/tex-chtml.js
+
 .PHONY: setup book test clean
 
-setup: $(VENV)/.installed
+setup: $(VENV)/.installed $(MATHJAX)
+
+$(MATHJAX):
+	rm -rf .mathjax _mathjax
+	npm install --prefix .mathjax --no-audit --no-fund --silent mathjax@$(MATHJAX_VERSION)
+	mkdir -p _mathjax
+	cp -r .mathjax/node_modules/mathjax/es5 _mathjax/mathjax
 
 $(VENV)/.installed: pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -41,6 +53,9 @@ test: setup
 	RESNOTES_SIZE=smoke $(PY) -m pytest --nbval tests chapters
 	rm -rf _build/smoke
 	RESNOTES_SIZE=smoke $(VENV)/bin/jupyter-book build . -W -n --keep-going --path-output _build/smoke
+	@grep -q 'src="../_static/../mathjax/tex-chtml.js' _build/smoke/_build/html/chapters/03_residual_blocks.html \
+	  && test -f _build/smoke/_build/html/mathjax/tex-chtml.js \
+	  || { echo "error: the built site does not load its own MathJax (see _config.yml mathjax_path)"; exit 1; }
 
 clean:
-	rm -rf _build .jupyter_cache
+	rm -rf _build .jupyter_cache .mathjax _mathjax

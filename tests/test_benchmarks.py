@@ -17,6 +17,7 @@ import time_to_accuracy  # noqa: E402
 import vs_d2l  # noqa: E402
 
 
+@pytest.mark.filterwarnings("ignore::UserWarning")  # d2l's 4 loader workers on 2 cores, its plots
 def test_vs_d2l_runs_both_paths(fashion, capsys: pytest.CaptureFixture[str]) -> None:
     # d2l's train_ch6 needs at least 5 batches per epoch
     assert vs_d2l.main(["--device", "cpu", "--epochs", "1", "--train-size", "512",
