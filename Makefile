@@ -24,7 +24,7 @@ BUILD_ROOT := $(if $(filter book,$(RESNOTES_SIZE)),.,_build/$(RESNOTES_SIZE))
 MATHJAX_VERSION := 3.2.2
 MATHJAX := _mathjax/mathjax/tex-chtml.js
 
-.PHONY: setup book test clean
+.PHONY: setup book test store clean
 
 setup: $(VENV)/.installed $(MATHJAX)
 
@@ -56,6 +56,16 @@ test: setup
 	@grep -q 'src="../_static/../mathjax/tex-chtml.js' _build/smoke/_build/html/chapters/03_residual_blocks.html \
 	  && test -f _build/smoke/_build/html/mathjax/tex-chtml.js \
 	  || { echo "error: the built site does not load its own MathJax (see _config.yml mathjax_path)"; exit 1; }
+
+# Run one chapter at book size and store its outputs in the notebook (what
+# GitHub and Colab show, and what nbval compares deterministic cells against):
+#   make store NB=chapters/03_residual_blocks.ipynb
+store: setup
+	@test -n "$(NB)" || { echo "usage: make store NB=chapters/NN_name.ipynb"; exit 2; }
+	RESNOTES_SIZE=book $(VENV)/bin/jupyter execute --inplace $(NB)
+	$(PY) -c 'import json, sys; p = sys.argv[1]; nb = json.load(open(p)); \
+	  [c["metadata"].pop("execution", None) for c in nb["cells"]]; \
+	  open(p, "w").write(json.dumps(nb, indent=1, ensure_ascii=False) + "\n")' $(NB)
 
 clean:
 	rm -rf _build .jupyter_cache .mathjax _mathjax
