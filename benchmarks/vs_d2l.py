@@ -5,7 +5,9 @@ hyperparameters (plain SGD, constant learning rate, cross-entropy, d2l's
 Xavier initialisation, no normalisation or augmentation), same epochs. d2l's
 path is ``d2l.load_data_fashion_mnist`` (PIL transforms, 4 loader workers)
 with ``d2l.train_ch6``; resnotes' is ``load_fashion_mnist`` with ``fit``
-(data resident on the device, channels_last, bf16 autocast on CUDA).
+(data resident on the device, channels_last, bf16 autocast on CUDA, and on
+the CPU the convolutions over 1x1 and 2x2 maps done as matrix products by
+``convert_small_convs``).
 
     python benchmarks/vs_d2l.py            # GPU: d2l's settings; CPU: a fixed subset at 28x28
     python benchmarks/vs_d2l.py --epochs 1 --train-size 2048 --test-size 512   # quick
@@ -102,6 +104,7 @@ def run_resnotes(args: argparse.Namespace, device: torch.device) -> dict:
     torch.manual_seed(args.seed)
     net = resnotes.resnet18()
     xavier(net)
+    resnotes.convert_small_convs(net)  # same parameters and maths; GEMMs for 1x1/2x2 maps on CPU
     memory = PeakMemory(device)
     with memory.measure():
         t0 = time.perf_counter()
@@ -146,7 +149,8 @@ def main(argv: list[str] | None = None) -> int:
         path = write_result("vs_d2l", device, dict(
             device=resnotes.describe_device(device), settings=settings, rows=rows,
             speedup=round(speedup, 3), memory_kind=PeakMemory(device).kind,
-            model="resnotes.resnet18() (d2l layout), Xavier init as d2l.train_ch6"))
+            model="resnotes.resnet18() (d2l layout), Xavier init as d2l.train_ch6; "
+                  "resnotes path with convert_small_convs"))
         print(f"wrote {path}")
     return 0
 

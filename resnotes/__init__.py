@@ -15,6 +15,7 @@ One module per idea:
 from .blocks import Residual
 from .data import CLASSES, DataError, FashionMNIST, load_fashion_mnist
 from .device import describe_device, pick_device
+from .gemm_conv import GemmConv2d, convert_small_convs
 from .display import glue, show_source, source_of
 from .identity_add import IdentityAdd, identity_add
 from .plot import plot_history
@@ -28,8 +29,9 @@ from .train import History, deterministic, evaluate, fit, predict, preprocess
 __version__ = "0.1.0"
 
 __all__ = [
-    "CLASSES", "DataError", "FashionMNIST", "History", "IdentityAdd", "LayerRow",
-    "ProjectedAdd", "ResNet", "Residual", "Scale", "chapter_settings", "count_parameters",
+    "CLASSES", "DataError", "FashionMNIST", "GemmConv2d", "History", "IdentityAdd", "LayerRow",
+    "ProjectedAdd", "ResNet", "Residual", "Scale", "chapter_settings", "convert_small_convs",
+    "count_parameters",
     "describe_device", "deterministic", "evaluate", "fit", "from_torchvision_state_dict", "glue", "identity_add",
     "layer_table", "load_fashion_mnist", "pick_device", "plot_history", "predict", "preprocess",
     "projected_add", "projection", "resnet18", "resolve_size", "show_source", "source_of",

@@ -103,3 +103,43 @@ def test_augmented_training_is_reproducible(fashion) -> None:
                    device="cpu", log=False, progress=False)
         losses.append(hist.step_loss)
     assert losses[0] == losses[1]
+
+
+@pytest.mark.parametrize("cin, cout, k, stride, size, bias", [
+    (8, 16, 3, 1, 1, True), (8, 16, 3, 2, 4, False), (4, 4, 3, 1, 2, True), (4, 8, 1, 2, 4, True),
+])
+def test_gemm_conv_matches_conv2d_forward_and_backward(cin: int, cout: int, k: int, stride: int,
+                                                       size: int, bias: bool) -> None:
+    from torch import nn
+
+    from resnotes import GemmConv2d
+
+    ref = nn.Conv2d(cin, cout, k, stride=stride, padding=k // 2, bias=bias).double()
+    fast = GemmConv2d(cin, cout, k, stride=stride, padding=k // 2, bias=bias).double()
+    fast.load_state_dict(ref.state_dict())
+    x = torch.randn(5, cin, size, size, dtype=torch.float64, requires_grad=True)
+    out_ref, out_fast = ref(x), fast(x)
+    assert out_fast.shape == out_ref.shape and out_ref.shape[-1] * out_ref.shape[-2] <= GemmConv2d.max_pixels
+    assert torch.allclose(out_fast, out_ref, atol=1e-12)
+    g = torch.randn_like(out_ref)
+    grads_ref = torch.autograd.grad(out_ref, [x, *ref.parameters()], g)
+    grads_fast = torch.autograd.grad(out_fast, [x, *fast.parameters()], g)
+    for a, b in zip(grads_ref, grads_fast):
+        assert torch.allclose(a, b, atol=1e-12)
+
+
+def test_convert_small_convs_shares_parameters_and_keeps_the_function() -> None:
+    from resnotes import GemmConv2d, convert_small_convs
+
+    net = resnotes.resnet18(width=8).eval()
+    before = {k: v.clone() for k, v in net.state_dict().items()}
+    params = [id(p) for p in net.parameters()]
+    x = torch.randn(3, 1, 28, 28)
+    with torch.no_grad():
+        expected = net(x)
+        convert_small_convs(net)
+        got = net(x)
+    assert [id(p) for p in net.parameters()] == params
+    assert list(net.state_dict()) == list(before)
+    assert sum(isinstance(m, GemmConv2d) for m in net.modules()) == 20  # 1 + 16 + 3 projections
+    assert torch.allclose(got, expected, atol=1e-5)
