@@ -6,7 +6,7 @@ Xavier initialisation, no normalisation or augmentation), same epochs. d2l's
 path is ``d2l.load_data_fashion_mnist`` (PIL transforms, 4 loader workers)
 with ``d2l.train_ch6``; resnotes' is ``load_fashion_mnist`` with ``fit``
 (data resident on the device, channels_last, bf16 autocast on CUDA, and on
-the CPU the convolutions over 1x1 and 2x2 maps done as matrix products by
+the CPU the convolutions with one-pixel outputs done as matrix products by
 ``convert_small_convs``).
 
     python benchmarks/vs_d2l.py            # GPU: d2l's settings; CPU: a fixed subset at 28x28
@@ -104,7 +104,7 @@ def run_resnotes(args: argparse.Namespace, device: torch.device) -> dict:
     torch.manual_seed(args.seed)
     net = resnotes.resnet18()
     xavier(net)
-    resnotes.convert_small_convs(net)  # same parameters and maths; GEMMs for 1x1/2x2 maps on CPU
+    resnotes.convert_small_convs(net)  # same parameters and maths; GEMMs for 1-pixel outputs on CPU
     memory = PeakMemory(device)
     with memory.measure():
         t0 = time.perf_counter()

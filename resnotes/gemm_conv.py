@@ -1,11 +1,12 @@
 """Small feature maps on the CPU: convolution as one matrix product.
 
 oneDNN, PyTorch's CPU convolution library, is slow at the *backward* pass of
-3x3 convolutions over tiny feature maps (1x1 or 2x2 pixels, as in the last
-stages of ResNet-18 on 28x28 images): on a 2-core CPU such a layer took about
-20 times longer backward than forward. The same convolution written as
-``unfold`` (im2col) followed by a single matrix product computes the same
-sums and lets autograd use two plain GEMMs for its gradients.
+3x3 convolutions whose output is a single pixel (the last stage of ResNet-18 on
+28x28 images): on a 2-core CPU, 512 to 512 channels at batch 256 took 5 ms
+forward and 138 ms forward plus backward. The same convolution written as
+``unfold`` (im2col) followed by one matrix product, or, for a one-pixel input,
+as a product with the kernel's centre tap (every other tap sees only zero
+padding), computes the same sums and lets autograd use plain GEMMs.
 
 :func:`convert_small_convs` swaps a model's ``nn.Conv2d`` layers for
 :class:`GemmConv2d`, which shares their parameters and takes this path only on
@@ -26,7 +27,7 @@ __all__ = ["GemmConv2d", "convert_small_convs"]
 class GemmConv2d(nn.Conv2d):
     """``nn.Conv2d`` that computes small CPU outputs as ``unfold`` + one GEMM."""
 
-    max_pixels: int = 4  # 1x1 and 2x2 outputs: measured fastest on a 2-core CPU
+    max_pixels: int = 1  # single-pixel outputs: where oneDNN's backward was slowest (2-core CPU)
 
     def _conv_forward(self, input: torch.Tensor, weight: torch.Tensor,
                       bias: torch.Tensor | None) -> torch.Tensor:
@@ -40,6 +41,12 @@ class GemmConv2d(nn.Conv2d):
         ow = (w + 2 * pw - dw * (kw - 1) - 1) // sw + 1
         if oh * ow > self.max_pixels:
             return super()._conv_forward(input, weight, bias)
+        if h == w == oh == ow == 1 and (dh, dw) == (1, 1) and ph < kh and pw < kw:
+            # a single pixel: every tap but the one over it sees only zero padding
+            out = input.reshape(n, -1) @ weight[:, :, ph, pw].t()
+            if bias is not None:
+                out = out + bias
+            return out.view(n, -1, 1, 1)
         cols = F.unfold(input, (kh, kw), dilation=(dh, dw), padding=(ph, pw), stride=(sh, sw))
         rows = cols.transpose(1, 2).reshape(n * oh * ow, -1)  # [N*L, C*kh*kw]
         out = rows @ weight.flatten(1).t()  # [N*L, C_out]

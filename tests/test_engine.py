@@ -106,7 +106,7 @@ def test_augmented_training_is_reproducible(fashion) -> None:
 
 
 @pytest.mark.parametrize("cin, cout, k, stride, size, bias", [
-    (8, 16, 3, 1, 1, True), (8, 16, 3, 2, 4, False), (4, 4, 3, 1, 2, True), (4, 8, 1, 2, 4, True),
+    (8, 16, 3, 1, 1, True), (8, 16, 3, 2, 2, False), (4, 8, 1, 2, 1, True), (4, 8, 1, 2, 2, False),
 ])
 def test_gemm_conv_matches_conv2d_forward_and_backward(cin: int, cout: int, k: int, stride: int,
                                                        size: int, bias: bool) -> None:
@@ -143,3 +143,23 @@ def test_convert_small_convs_shares_parameters_and_keeps_the_function() -> None:
     assert list(net.state_dict()) == list(before)
     assert sum(isinstance(m, GemmConv2d) for m in net.modules()) == 20  # 1 + 16 + 3 projections
     assert torch.allclose(got, expected, atol=1e-5)
+
+
+def test_gemm_conv_falls_back_to_conv2d_for_larger_outputs(monkeypatch: pytest.MonkeyPatch) -> None:
+    from torch import nn
+
+    from resnotes import GemmConv2d
+
+    calls = []
+    original = nn.Conv2d._conv_forward
+
+    def spy(self, *args):  # type: ignore[no-untyped-def]
+        calls.append(self)
+        return original(self, *args)
+
+    monkeypatch.setattr(nn.Conv2d, "_conv_forward", spy)
+    conv = GemmConv2d(4, 4, 3, padding=1)
+    conv(torch.randn(2, 4, 1, 1))
+    assert calls == []  # one pixel: the matrix product
+    conv(torch.randn(2, 4, 3, 3))
+    assert calls == [conv]  # nine pixels: the ordinary convolution
