@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import platform
@@ -16,6 +17,14 @@ import psutil
 import torch
 
 RESULTS = Path(__file__).resolve().parent / "results"
+
+
+def parser(doc: str) -> argparse.ArgumentParser:
+    """The options every benchmark takes: ``--device`` and ``--no-save``."""
+    p = argparse.ArgumentParser(description=doc.split("\n\n")[0])
+    p.add_argument("--device", default=None, help="cpu or cuda (default: a GPU if present)")
+    p.add_argument("--no-save", action="store_true", help="print only, write no JSON")
+    return p
 
 
 def environment() -> dict[str, Any]:

@@ -10,14 +10,13 @@ Writes ``benchmarks/results/scaling-<hardware>.json``.
 
 from __future__ import annotations
 
-import argparse
 import sys
 from pathlib import Path
 
 import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import table, write_result  # noqa: E402
+from common import parser as common_parser, table, write_result  # noqa: E402
 
 import resnotes  # noqa: E402
 from resnotes import ResNet  # noqa: E402
@@ -36,11 +35,9 @@ def throughput(data: resnotes.FashionMNIST, blocks: list[int], width: int, batch
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--device", default=None)
+    parser = common_parser(__doc__)
     parser.add_argument("--width", type=int, default=None, help="default: 16 on CPU, 64 on a GPU")
     parser.add_argument("--steps", type=int, default=None, help="steps per epoch (default 8 CPU, 30 GPU)")
-    parser.add_argument("--no-save", action="store_true")
     args = parser.parse_args(argv)
     device = resnotes.pick_device(args.device)
     gpu = device.type == "cuda"

@@ -12,12 +12,11 @@ Writes ``benchmarks/results/time_to_accuracy-<hardware>.json``.
 
 from __future__ import annotations
 
-import argparse
 import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import table, write_result  # noqa: E402
+from common import parser as common_parser, table, write_result  # noqa: E402
 
 import resnotes  # noqa: E402
 from resnotes.recipe import TRICKS, train_fast  # noqa: E402
@@ -34,13 +33,11 @@ def time_to(history: resnotes.History, threshold: float) -> float | None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--device", default=None)
+    parser = common_parser(__doc__)
     parser.add_argument("--epochs", type=int, default=None, help="default: 5 on CPU, 16 on a GPU")
     parser.add_argument("--width", type=int, default=None, help="default: 16 on CPU, 32 on a GPU")
     parser.add_argument("--train-size", type=int, default=None)
     parser.add_argument("--only-recipe", action="store_true")
-    parser.add_argument("--no-save", action="store_true")
     args = parser.parse_args(argv)
     device = resnotes.pick_device(args.device)
     gpu = device.type == "cuda"

@@ -33,7 +33,7 @@ import torch
 from torch import nn
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import PeakMemory, table, write_result  # noqa: E402
+from common import parser as common_parser, PeakMemory, table, write_result  # noqa: E402
 
 import resnotes  # noqa: E402
 from resnotes.data import _FILES  # noqa: E402
@@ -120,13 +120,11 @@ def run_resnotes(args: argparse.Namespace, device: torch.device) -> dict:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--device", default=None, help="cpu or cuda (default: a GPU if present)")
+    parser = common_parser(__doc__)
     for key in ("epochs", "train_size", "test_size", "resize", "batch_size"):
         parser.add_argument("--" + key.replace("_", "-"), type=int, default=None)
     parser.add_argument("--lr", type=float, default=None)
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--no-save", action="store_true", help="print only, write no JSON")
     args = parser.parse_args(argv)
     device = resnotes.pick_device(args.device)
     defaults = GPU_DEFAULTS if device.type == "cuda" else CPU_DEFAULTS

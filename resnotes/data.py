@@ -143,14 +143,6 @@ def _locate(folder: Path) -> dict[str, Path] | None:
     return found
 
 
-def _md5(path: Path) -> str:
-    h = hashlib.md5()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
-
-
 def _fix_hint(path: Path) -> str:
     return (f"Delete or replace {path} with a good copy (the original files are "
             f"listed at https://github.com/zalandoresearch/fashion-mnist), "
@@ -160,14 +152,13 @@ def _fix_hint(path: Path) -> str:
 def _read_verified(name: str, path: Path) -> np.ndarray:
     """Read one IDX file after checking it; raise DataError if it is damaged."""
     md5, size, magic, count = _FILES[name]
+    raw = path.read_bytes()
     if path.suffix == ".gz":
-        got = _md5(path)
+        got = hashlib.md5(raw).hexdigest()
         if got != md5:
             raise DataError(f"{path} is corrupt or truncated: md5 {got}, expected {md5}. "
                             + _fix_hint(path))
-        raw = gzip.decompress(path.read_bytes())
-    else:
-        raw = path.read_bytes()
+        raw = gzip.decompress(raw)
     if len(raw) != size:
         raise DataError(f"{path} is truncated or corrupt: {len(raw)} bytes unpacked, "
                         f"expected {size}. " + _fix_hint(path))
