@@ -9,6 +9,7 @@ One module per idea:
 * :mod:`resnotes.data`: Fashion-MNIST, found offline and verified;
 * :mod:`resnotes.train`: the training loop; :mod:`resnotes.plot`: its figures;
 * :mod:`resnotes.sizes`: smoke / book / full;
+* :mod:`resnotes.records`: what each chapter ran, at which size, for how long;
 * :mod:`resnotes.summary`, :mod:`resnotes.display`, :mod:`resnotes.device`: helpers.
 """
 
@@ -22,6 +23,7 @@ from .plot import plot_history
 from .projected_add import ProjectedAdd, projected_add, projection
 from .resnet import ResNet, from_torchvision_state_dict, resnet18
 from .scale import Scale
+from .records import finish_chapter
 from .sizes import chapter_settings, resolve_size
 from .summary import LayerRow, count_parameters, layer_table
 from .train import History, deterministic, evaluate, fit, predict, preprocess
@@ -32,7 +34,7 @@ __all__ = [
     "CLASSES", "DataError", "FashionMNIST", "GemmConv2d", "History", "IdentityAdd", "LayerRow",
     "ProjectedAdd", "ResNet", "Residual", "Scale", "chapter_settings", "convert_small_convs",
     "count_parameters",
-    "describe_device", "deterministic", "evaluate", "fit", "from_torchvision_state_dict", "glue", "identity_add",
+    "describe_device", "deterministic", "evaluate", "finish_chapter", "fit", "from_torchvision_state_dict", "glue", "identity_add",
     "layer_table", "load_fashion_mnist", "pick_device", "plot_history", "predict", "preprocess",
     "projected_add", "projection", "resnet18", "resolve_size", "show_source", "source_of",
 ]

@@ -1,0 +1,43 @@
+"""Run records: what the execution-status page is built from."""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+import pytest
+import torch
+
+import resnotes
+from resnotes.records import RECORDS_ENV_VAR, finish_chapter, read_records
+
+
+def test_finish_chapter_writes_a_record_only_when_asked(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                        capsys: pytest.CaptureFixture[str]) -> None:
+    cfg = resnotes.chapter_settings("smoke", {"epochs": (1, 5, 10), "resize": (None, None, 96)})
+    monkeypatch.delenv(RECORDS_ENV_VAR, raising=False)
+    start = time.perf_counter() - 2.0
+    seconds = finish_chapter("ch9", start, cfg, torch.device("cpu"))
+    assert 2.0 <= seconds < 60
+    assert "at size 'smoke'" in capsys.readouterr().out
+    assert list(tmp_path.iterdir()) == []
+
+    monkeypatch.setenv(RECORDS_ENV_VAR, str(tmp_path / "records"))
+    finish_chapter("ch9", start, cfg)
+    finish_chapter("ch10", start, cfg)
+    record = json.loads((tmp_path / "records" / "ch9.json").read_text())
+    assert record["size"] == "smoke" and record["settings"] == {"epochs": 1, "resize": None}
+    assert record["torch"] == torch.__version__ and record["seconds"] >= 2.0
+    assert [r["chapter"] for r in read_records(tmp_path / "records")] == ["ch9", "ch10"]
+
+
+def test_finish_chapter_rejects_bad_names_and_times() -> None:
+    with pytest.raises(ValueError, match="short identifier"):
+        finish_chapter("chapter 3", time.perf_counter())
+    with pytest.raises(ValueError, match="future"):
+        finish_chapter("ch3", time.perf_counter() + 100)
+
+
+def test_read_records_of_a_missing_folder_is_empty(tmp_path: Path) -> None:
+    assert read_records(tmp_path / "nothing") == []
