@@ -46,16 +46,20 @@ book: setup
 	$(PY) -m resnotes check-data
 	$(VENV)/bin/jupyter-book build . -W -n --keep-going --path-output $(BUILD_ROOT)
 
-# Everything CI checks: types (mypy), unit tests, nbval at smoke size, the -W book build at smoke size.
+# Everything CI checks: types (mypy), unit tests, nbval at smoke size, the -W book build at smoke size,
+# and that site in headless Chromium (Debian's `chromium`; .ci/run installs it).
 test: setup
 	$(PY) -m resnotes check-data
 	$(PY) -m mypy
-	RESNOTES_SIZE=smoke $(PY) -m pytest --nbval tests chapters
+	RESNOTES_SIZE=smoke $(PY) -m pytest --nbval tests chapters --ignore=tests/site
 	rm -rf _build/smoke
 	RESNOTES_SIZE=smoke $(VENV)/bin/jupyter-book build . -W -n --keep-going --path-output _build/smoke
 	@grep -q 'src="../_static/../mathjax/tex-chtml.js' _build/smoke/_build/html/chapters/03_residual_blocks.html \
 	  && test -f _build/smoke/_build/html/mathjax/tex-chtml.js \
 	  || { echo "error: the built site does not load its own MathJax (see _config.yml mathjax_path)"; exit 1; }
+	# The built site in a real browser (headless Chromium); screenshots in _build/screenshots.
+	rm -rf _build/screenshots
+	RESNOTES_SITE=_build/smoke/_build/html RESNOTES_SCREENSHOTS=_build/screenshots $(PY) -m pytest tests/site -q
 
 # Run one chapter at book size and store its outputs in the notebook (what
 # GitHub and Colab show, and what nbval compares deterministic cells against):

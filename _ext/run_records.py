@@ -1,0 +1,126 @@
+"""Sphinx extension: the run records of the chapters as a table.
+
+Each chapter ends with ``resnotes.finish_chapter``, which writes a JSON record
+(size, seconds, device, CPU, versions) into ``$RESNOTES_RUN_RECORDS``. This
+extension points that variable at ``<build>/run-records`` (beside the
+jupyter-cache of the same build, so cached and recorded runs stay together)
+before any notebook executes, and renders the records where a page says::
+
+    ```{run-records}
+    ```
+
+The table is filled in at write time, after every notebook has been read and
+executed, and the page is rewritten on every build.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from pathlib import Path
+from typing import Any
+
+from docutils import nodes
+from sphinx.application import Sphinx
+from sphinx.util.docutils import SphinxDirective
+
+ENV_VAR = "RESNOTES_RUN_RECORDS"
+COLUMNS = ("chapter", "size", "run time", "device", "CPU", "torch", "finished (UTC)")
+
+
+class run_records_node(nodes.General, nodes.Element):
+    pass
+
+
+class RunRecordsDirective(SphinxDirective):
+    has_content = False
+
+    def run(self) -> list[nodes.Node]:
+        self.env.metadata[self.env.docname]["resnotes_run_records"] = True
+        return [run_records_node()]
+
+
+def records_dir(app: Sphinx) -> Path:
+    return Path(app.outdir).parent / "run-records"
+
+
+def _set_env(app: Sphinx) -> None:
+    folder = records_dir(app)
+    folder.mkdir(parents=True, exist_ok=True)
+    os.environ[ENV_VAR] = str(folder)
+
+
+def _chapter_doc(app: Sphinx, chapter: str) -> str | None:
+    match = re.fullmatch(r"ch(\d+)", chapter)
+    if not match:
+        return None
+    prefix = f"chapters/{int(match.group(1)):02d}_"
+    found = sorted(d for d in app.env.found_docs if d.startswith(prefix))
+    return found[0] if found else None
+
+
+def _table(rows: list[list[nodes.Node]]) -> nodes.table:
+    table = nodes.table(classes=["run-records"])
+    group = nodes.tgroup(cols=len(COLUMNS))
+    table += group
+    group.extend(nodes.colspec(colwidth=1) for _ in COLUMNS)
+    head = nodes.thead()
+    group += head
+    head += nodes.row("", *[nodes.entry("", nodes.paragraph(text=c)) for c in COLUMNS])
+    body = nodes.tbody()
+    group += body
+    for cells in rows:
+        body += nodes.row("", *[nodes.entry("", nodes.paragraph("", "", c)) for c in cells])
+    return table
+
+
+def _fill(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    placeholders = list(doctree.findall(run_records_node))
+    if not placeholders:
+        return
+    records: list[dict[str, Any]] = []
+    folder = records_dir(app)
+    for path in sorted(folder.glob("*.json")):
+        records.append(json.loads(path.read_text()))
+    records.sort(key=lambda r: (len(r["chapter"]), r["chapter"]))
+    rows: list[list[nodes.Node]] = []
+    for r in records:
+        doc = _chapter_doc(app, r["chapter"])
+        label: nodes.Node = nodes.Text(r["chapter"])
+        if doc is not None:
+            title = app.env.titles[doc].astext() if doc in app.env.titles else doc
+            uri = app.builder.get_relative_uri(docname, doc)
+            label = nodes.reference("", f"{r['chapter']}: {title}", internal=True, refuri=uri)
+        rows.append([label, nodes.Text(r["size"]), nodes.Text(f"{r['seconds']:.0f} s"),
+                     nodes.Text(r["device"]), nodes.Text(f"{r['cpu']} ({r['cpu_count']} cores)"),
+                     nodes.Text(r["torch"]), nodes.Text(r["finished"].replace("T", " ")[:16])])
+    recorded = {r["chapter"] for r in records}
+    missing = sorted(d for d in app.env.found_docs
+                     if re.match(r"chapters/\d\d_", d) and
+                     f"ch{int(d.split('/')[1][:2])}" not in recorded)
+    for node in placeholders:
+        out: list[nodes.Node] = []
+        if rows:
+            out.append(_table(rows))
+        else:
+            out.append(nodes.paragraph(text="No chapter has written a run record in this build."))
+        if missing:
+            out.append(nodes.paragraph(
+                text="Chapters without a run record in this build (not notebooks yet, or "
+                     "executed before records were kept): " + ", ".join(missing) + "."))
+        node.replace_self(out)
+
+
+def _always_outdated(app: Sphinx, env: Any, added: set[str], changed: set[str],
+                     removed: set[str]) -> list[str]:
+    return [d for d, meta in env.metadata.items() if meta.get("resnotes_run_records")]
+
+
+def setup(app: Sphinx) -> dict[str, Any]:
+    app.add_node(run_records_node)
+    app.add_directive("run-records", RunRecordsDirective)
+    app.connect("builder-inited", _set_env)
+    app.connect("doctree-resolved", _fill)
+    app.connect("env-get-outdated", _always_outdated)
+    return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}
