@@ -1,0 +1,136 @@
+"""Run a chapter notebook the way Google Colab would, as closely as this machine allows.
+
+Colab ships torch, torchvision and the scientific stack, but not resnotes, d2l
+or the book's tooling (myst-nb, jupyter-book). The simulation builds a virtual
+environment that holds exactly the distributions listed in ``COLAB_SHIPS`` and
+their dependencies (linked from this project's environment, so nothing is
+downloaded and torch is not copied), starts a kernel in it, pretends to be
+Colab (``google.colab`` in ``sys.modules``), and runs the notebook top to
+bottom, first cell included: that cell must install whatever else the chapter
+needs. A dependency the first cell forgets fails here, before a reader meets it.
+
+What it cannot simulate: the repository is installed from this checkout
+instead of GitHub (no network here), Fashion-MNIST comes from
+``$RESNOTES_DATA`` instead of a download, and the versions are this project's
+pins rather than Colab's of the day.
+
+Usage: ``python tests/colab_sim.py chapters/03_residual_blocks.ipynb`` (smoke size).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import sysconfig
+import tempfile
+from importlib import metadata
+from pathlib import Path
+
+import nbformat
+from nbclient import NotebookClient
+from packaging.requirements import Requirement
+from packaging.utils import canonicalize_name
+
+ROOT = Path(__file__).resolve().parent.parent
+VENV = ROOT / "_build" / "colab-venv"
+KERNEL = "resnotes-colab-sim"
+# What a Colab runtime has preinstalled, among the packages the chapters touch.
+COLAB_SHIPS = ["torch", "torchvision", "numpy", "pandas", "scipy", "matplotlib", "pillow",
+               "requests", "ipython", "ipykernel", "tqdm", "pyyaml", "setuptools", "wheel"]
+COLAB_MARKER = ('import sys, types\nsys.modules["google.colab"] = types.ModuleType("google.colab")'
+                '  # colab_sim: pretend to be Colab')
+
+
+def closure(names: list[str]) -> set[str]:
+    """The named distributions and everything they require, as installed here."""
+    todo, seen = [canonicalize_name(n) for n in names], set[str]()
+    while todo:
+        name = todo.pop()
+        if name in seen:
+            continue
+        try:
+            dist = metadata.distribution(name)
+        except metadata.PackageNotFoundError:
+            if name in {"setuptools", "wheel"}:
+                continue  # build tools: the venv's own pip brings what it needs
+            raise
+        seen.add(name)
+        for spec in dist.requires or []:
+            req = Requirement(spec)
+            if req.marker is None or req.marker.evaluate({"extra": ""}):
+                todo.append(canonicalize_name(req.name))
+    return seen
+
+
+_fresh: set[Path] = set()
+
+
+def build_venv(path: Path = VENV) -> Path:
+    """A venv holding only Colab's preinstalled set (linked from this environment); its python.
+
+    Made afresh the first time a process asks, like a new Colab runtime; reused after that.
+    """
+    python = path / "bin" / "python"
+    if path not in _fresh:
+        subprocess.run([sys.executable, "-m", "venv", "--clear", str(path)], check=True)
+        _fresh.add(path)
+    site = Path(subprocess.run([str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+                               check=True, capture_output=True, text=True).stdout.strip())
+    here = Path(sysconfig.get_paths()["purelib"])
+    for name in sorted(closure(COLAB_SHIPS)):
+        dist = metadata.distribution(name)
+        tops = {Path(str(f)).parts[0] for f in dist.files or [] if not str(f).startswith("..")}
+        for top in tops:
+            if top.endswith(".pth") or top == "__pycache__":
+                continue
+            src, dst = here / top, site / top
+            if src.exists() and not (dst.exists() or dst.is_symlink()):
+                dst.symlink_to(src)
+    return python
+
+
+def _kernelspec(python: Path, folder: Path) -> None:
+    spec = folder / "kernels" / KERNEL
+    spec.mkdir(parents=True, exist_ok=True)
+    (spec / "kernel.json").write_text(json.dumps({
+        "argv": [str(python), "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+        "display_name": "Colab (simulated)", "language": "python"}))
+
+
+def run(notebook: Path, size: str = "smoke", timeout: int = 900) -> nbformat.NotebookNode:
+    """Run ``notebook`` in the simulated Colab; returns the executed notebook (raises on any error)."""
+    python = build_venv()
+    nb = nbformat.read(notebook, as_version=4)
+    first = next(c for c in nb.cells if c.cell_type == "code")
+    if 'f"resnotes @ git+{REPO}"' not in first.source:
+        raise ValueError(f"{notebook}: the first code cell does not install resnotes from REPO")
+    # the only change: install resnotes from this checkout, since GitHub is out of reach
+    first.source = first.source.replace('f"resnotes @ git+{REPO}"', repr(f"resnotes @ {ROOT.as_uri()}"))
+    nb.cells.insert(0, nbformat.v4.new_code_cell(COLAB_MARKER))
+    with tempfile.TemporaryDirectory() as tmp:
+        _kernelspec(python, Path(tmp) / "jupyter")
+        env_keep = {k: v for k, v in os.environ.items() if k not in {"PYTHONPATH", "VIRTUAL_ENV"}}
+        env = {**env_keep, "JUPYTER_PATH": str(Path(tmp) / "jupyter"), "RESNOTES_SIZE": size,
+               "RESNOTES_PROGRESS": "0", "PIP_DISABLE_PIP_VERSION_CHECK": "1"}
+        env.pop("RESNOTES_RUN_RECORDS", None)
+        old = dict(os.environ)
+        os.environ.clear()
+        os.environ.update(env)
+        try:
+            workdir = Path(tmp) / "content"  # Colab's working folder: no checkout around it
+            workdir.mkdir()
+            client = NotebookClient(nb, kernel_name=KERNEL, timeout=timeout,
+                                    resources={"metadata": {"path": str(workdir)}})
+            client.execute()
+        finally:
+            os.environ.clear()
+            os.environ.update(old)
+    return nb
+
+
+if __name__ == "__main__":
+    for arg in sys.argv[1:]:
+        run(Path(arg))
+        print(f"{arg}: ran top to bottom in the simulated Colab")
