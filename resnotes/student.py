@@ -48,7 +48,7 @@ from importlib.metadata import version
 from pathlib import Path
 from typing import Any, Iterator, Sequence
 
-__all__ = ["StudentError", "Exercise", "Chapter", "parse_chapter", "master_notebook",
+__all__ = ["StudentError", "Exercise", "Chapter", "parse_chapter", "master_notebook", "cell_names",
            "build_student", "find_chapters", "main"]
 
 EXERCISE_DIRECTIVES = {"exercise", "solution", "solution-start", "solution-end"}
@@ -178,7 +178,7 @@ def _split_markdown(text: str, where: str) -> Iterator[tuple[str, str, dict[str,
         yield "text", "", {}, "\n".join(prose).strip("\n")
 
 
-def _names(source: str, where: str) -> tuple[set[str], set[str]]:
+def cell_names(source: str, where: str) -> tuple[set[str], set[str]]:
     """Names a code cell defines and names it reads (IPython magics are skipped)."""
     code = "\n".join(ln for ln in source.splitlines() if not ln.lstrip().startswith(("%", "!")))
     try:
@@ -294,8 +294,8 @@ def _validate_check(cell: dict[str, Any], ex: Exercise, where: str) -> None:
         raise StudentError(f"{where}: the check cell of {ex.label} follows no solution code")
     defined: set[str] = set()
     for code in ex.solution_code:
-        defined |= _names(_source(code), where)[0]
-    bound, used = _names(src, where)  # bound: comprehension variables of the asserts
+        defined |= cell_names(_source(code), where)[0]
+    bound, used = cell_names(src, where)  # bound: comprehension variables of the asserts
     names = tuple(sorted((used - bound) & defined))
     if not names:
         raise StudentError(f"{where}: the check cell of {ex.label} asserts nothing about a "
