@@ -28,9 +28,12 @@ Why otter-grader rather than nbgrader: otter's student side is one pip package
 that Colab installs in seconds and that has a Colab mode of its own
 (``grader.check`` reads a ``tests/`` folder next to the notebook; no server),
 it grades offline (``otter run``), it installs beside the book's pinned
-packages (about 23 more packages), and its master-notebook format maps
-one-to-one onto AUTHORING.md's exercise/solution/check cells. nbgrader needs a
-Jupyter server extension and pulls in JupyterLab, neither of which Colab runs.
+packages (24 more, pinned in constraints.txt), and its master-notebook format
+maps one-to-one onto AUTHORING.md's exercise/solution/check cells. nbgrader
+needs a Jupyter server extension and pulls in JupyterLab, neither of which
+Colab runs. Otter keeps a question's tests in ``tests/`` beside the notebook
+(public tests, which students may read, as in any otter assignment); the
+notebook itself holds no solution or check text.
 """
 
 from __future__ import annotations

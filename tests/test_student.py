@@ -266,3 +266,31 @@ def test_student_output_stays_out_of_the_book() -> None:
     assert re.search(r"exclude_patterns: \[_build,", config)
     makefile = (ROOT / "Makefile").read_text()
     assert "--out _build/student" in makefile
+
+
+def test_colab_setup_installs_otter_and_fetches_the_tests(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The set-up cell's Colab branch (simulated): pip calls, never torch, tests from --tests-url."""
+    import subprocess
+    import sys
+    import types
+    import urllib.request
+
+    path = ROOT / "chapters" / "03_residual_blocks.ipynb"
+    nb = json.loads(path.read_text())
+    master = student.master_notebook(nb, parse_chapter(nb, path.stem), tests_url="https://example.org/t")
+    setup = next(c for c in master["cells"] if c["cell_type"] == "code")
+    pip: list[list[str]] = []
+    monkeypatch.setattr(subprocess, "run", lambda cmd, **kw: pip.append(cmd))
+    monkeypatch.setattr(urllib.request, "urlretrieve",
+                        lambda url, dest: Path(dest).write_text(f"# {url}\n"))
+    monkeypatch.setitem(sys.modules, "google.colab", types.ModuleType("google.colab"))
+    monkeypatch.chdir(tmp_path)
+    exec(_src(setup), {})
+    installed = [cmd[cmd.index("-q") + 1:] for cmd in pip]
+    assert installed == [["--no-deps", "resnotes @ git+https://github.com/resnotes/resnotes"],
+                         ["--no-deps", "d2l==1.0.3"],
+                         [f"otter-grader=={student.version('otter-grader')}"]]
+    assert not any("torch" in " ".join(cmd) for cmd in pip)
+    assert sorted(p.name for p in (tmp_path / "tests").iterdir()) == ["ex-ch3-count.py", "ex-ch3-width.py"]
+    assert (tmp_path / "tests" / "ex-ch3-count.py").read_text() == "# https://example.org/t/ex-ch3-count.py\n"
