@@ -24,7 +24,7 @@ BUILD_ROOT := $(if $(filter book,$(RESNOTES_SIZE)),.,_build/$(RESNOTES_SIZE))
 MATHJAX_VERSION := 3.2.2
 MATHJAX := _mathjax/mathjax/tex-chtml.js
 
-.PHONY: setup book test store clean
+.PHONY: setup book test store student clean
 
 setup: $(VENV)/.installed $(MATHJAX)
 
@@ -36,7 +36,7 @@ $(MATHJAX):
 
 $(VENV)/.installed: pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install -q --no-compile -c constraints.txt -e '.[book,test,d2l-deps]'
+	$(PY) -m pip install -q --no-compile -c constraints.txt -e '.[book,test,d2l-deps,instructor]'
 	$(PY) -m pip install -q --no-compile -c constraints.txt --no-deps d2l==1.0.3
 	$(PY) -m ipykernel install --sys-prefix --name python3 >/dev/null
 	touch $@
@@ -70,6 +70,14 @@ store: setup
 	$(PY) -c 'import json, sys; p = sys.argv[1]; nb = json.load(open(p)); \
 	  [c["metadata"].pop("execution", None) for c in nb["cells"]]; \
 	  open(p, "w").write(json.dumps(nb, indent=1, ensure_ascii=False) + "\n")' $(NB)
+
+# Student versions of chapters (solutions removed, otter-grader checks added):
+#   make student CHAPTERS="03 05"   (default: every chapter notebook)
+# Hand out _build/student/<chapter>/student/ (notebook + tests/); the
+# autograder/ and master/ folders beside it hold the solutions.
+CHAPTERS ?=
+student: setup
+	$(PY) -m resnotes student $(CHAPTERS) --out _build/student $(if $(STUDENT_TESTS_URL),--tests-url $(STUDENT_TESTS_URL))
 
 clean:
 	rm -rf _build .jupyter_cache .mathjax _mathjax

@@ -1,0 +1,488 @@
+"""Student versions of chapter notebooks: solutions removed, otter-grader checks added.
+
+``python -m resnotes student 03 [--out DIR]`` (or ``make student CHAPTERS="03"``)
+reads each chosen chapter notebook, which follows AUTHORING.md: exercises are
+``{exercise}`` directives with a ``:label:``; solutions are ``{solution} label``
+(prose) or ``{solution-start} label`` ... code cells ... ``{solution-end}``; a
+checkable exercise's solution ends with a code cell tagged ``check`` (and
+``remove-cell``) holding only asserts about the variable the exercise names.
+
+For each chapter it writes an otter-grader *master notebook* (an ``ASSIGNMENT
+CONFIG`` raw cell; every checkable exercise a question whose prompt is the
+exercise, whose solution is the solution's code and whose test is the check
+cell) and runs ``otter assign`` on it. In ``DIR/<chapter>/``:
+
+* ``student/``: the notebook to hand out, with ``grader.check("label")`` after
+  each checkable exercise, and its ``tests/`` folder (otter keeps the tests in
+  files next to the notebook, never inside it);
+* ``autograder/``: otter's solution notebook and autograder zip (for
+  ``otter run``), instructors only;
+* ``master/``: the generated master notebook, instructors only.
+
+The student notebook keeps the chapter's prose and code; solutions (prose and
+code) and check cells are gone, each exercise becomes plain markdown
+("**Exercise 1.** ...") followed by an empty answer cell, and the chapter's
+Colab set-up cell also installs otter-grader on Colab.
+
+Why otter-grader rather than nbgrader: otter's student side is one pip package
+that Colab installs in seconds and that has a Colab mode of its own
+(``grader.check`` reads a ``tests/`` folder next to the notebook; no server),
+it grades offline (``otter run``), it installs beside the book's pinned
+packages (24 more, pinned in constraints.txt), and its master-notebook format
+maps one-to-one onto AUTHORING.md's exercise/solution/check cells. nbgrader
+needs a Jupyter server extension and pulls in JupyterLab, neither of which
+Colab runs. Otter keeps a question's tests in ``tests/`` beside the notebook
+(public tests, which students may read, as in any otter assignment); the
+notebook itself holds no solution or check text.
+"""
+
+from __future__ import annotations
+
+import ast
+import copy
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass, field
+from importlib.metadata import version
+from pathlib import Path
+from typing import Any, Iterator, Sequence
+
+__all__ = ["StudentError", "Exercise", "Chapter", "parse_chapter", "master_notebook", "cell_names",
+           "build_student", "find_chapters", "main"]
+
+EXERCISE_DIRECTIVES = {"exercise", "solution", "solution-start", "solution-end"}
+UNSUPPORTED_DIRECTIVES = {"exercise-start", "exercise-end"}
+CHECK_TAG = "check"
+ANSWER_KEY = "resnotes"  # cell metadata key marking answer cells: {"answer": label}
+
+_FENCE = re.compile(r"^ {0,3}(?P<fence>`{3,}|~{3,}|:{3,})(?P<info>.*)$")
+_DIRECTIVE = re.compile(r"^\{(?P<name>[A-Za-z][\w-]*)\}\s*(?P<arg>.*)$")
+_OPTION = re.compile(r"^:(?P<key>[\w-]+):\s*(?P<value>.*)$")
+
+
+class StudentError(ValueError):
+    """A chapter notebook does not follow AUTHORING.md's exercise conventions."""
+
+
+@dataclass
+class Exercise:
+    """One ``{exercise}`` of a chapter, with what its solution holds."""
+
+    label: str
+    number: int
+    title: str
+    prompt: str
+    solution_prose: list[str] = field(default_factory=list)
+    solution_code: list[dict[str, Any]] = field(default_factory=list)
+    check: dict[str, Any] | None = None
+    answer_names: tuple[str, ...] = ()
+    has_solution: bool = False
+
+    @property
+    def checkable(self) -> bool:
+        """Whether a check cell turns this exercise into an otter question."""
+        return self.check is not None
+
+    def solution_lines(self) -> list[str]:
+        """Every line of the solution: prose, code, code outputs and the check cell."""
+        lines = [ln for text in self.solution_prose for ln in text.splitlines()]
+        for cell in self.solution_code + ([self.check] if self.check else []):
+            lines += _source(cell).splitlines()
+            for out in cell.get("outputs", []):
+                lines += _output_text(out).splitlines()
+        return lines
+
+
+@dataclass
+class Chapter:
+    """A parsed chapter: its cells in order, with exercises and answer slots marked."""
+
+    name: str
+    parts: list[tuple[str, Any]]
+    exercises: dict[str, Exercise]
+
+    def visible_lines(self) -> list[str]:
+        """Lines a student may see in the source: prose, prompts, non-solution code."""
+        lines: list[str] = []
+        for kind, value in self.parts:
+            if kind == "markdown":
+                lines += value.splitlines()
+            elif kind == "exercise":
+                ex = self.exercises[value]
+                lines += [ex.title, *ex.prompt.splitlines()]
+            elif kind == "cell":
+                lines += _source(value).splitlines()
+                for out in value.get("outputs", []):
+                    lines += _output_text(out).splitlines()
+        return lines
+
+
+def _source(cell: dict[str, Any]) -> str:
+    src = cell.get("source", "")
+    return "".join(src) if isinstance(src, list) else str(src)
+
+
+def _output_text(out: dict[str, Any]) -> str:
+    parts: list[str] = []
+    text = out.get("text")
+    if text:
+        parts.append("".join(text) if isinstance(text, list) else text)
+    for mime, data in out.get("data", {}).items():
+        if mime.startswith("text/"):
+            parts.append("".join(data) if isinstance(data, list) else str(data))
+    return "\n".join(parts)
+
+
+def _split_markdown(text: str, where: str) -> Iterator[tuple[str, str, dict[str, str], str]]:
+    """Yield (kind, argument, options, body) for a markdown cell: kind is "text" or a directive.
+
+    Fenced blocks other than sphinx-exercise's stay in the text; a fence closes on
+    a line of the same character at least as long (CommonMark, as MyST reads it).
+    """
+    lines = text.splitlines()
+    prose: list[str] = []
+    i = 0
+    while i < len(lines):
+        m = _FENCE.match(lines[i])
+        if not m:
+            prose.append(lines[i])
+            i += 1
+            continue
+        fence = m.group("fence")
+        close = re.compile(rf"^ {{0,3}}{re.escape(fence[0])}{{{len(fence)},}}\s*$")
+        j = i + 1
+        while j < len(lines) and not close.match(lines[j]):
+            j += 1
+        d = _DIRECTIVE.match(m.group("info").strip())
+        name = d.group("name") if d else ""
+        if name in UNSUPPORTED_DIRECTIVES:
+            raise StudentError(f"{where}: {{{name}}} is not supported; use {{exercise}} (AUTHORING.md)")
+        if name not in EXERCISE_DIRECTIVES:
+            prose += lines[i:j + 1]
+            i = j + 1
+            continue
+        if j == len(lines):
+            raise StudentError(f"{where}: the {fence}{{{name}}} fence is never closed")
+        if "".join(prose).strip():
+            yield "text", "", {}, "\n".join(prose).strip("\n")
+        prose = []
+        body = lines[i + 1:j]
+        options: dict[str, str] = {}
+        while body and (o := _OPTION.match(body[0])):
+            options[o.group("key")] = o.group("value")
+            body = body[1:]
+        yield name, d.group("arg").strip() if d else "", options, "\n".join(body).strip("\n")
+        i = j + 1
+    if "".join(prose).strip():
+        yield "text", "", {}, "\n".join(prose).strip("\n")
+
+
+def cell_names(source: str, where: str) -> tuple[set[str], set[str]]:
+    """Names a code cell defines and names it reads (IPython magics are skipped)."""
+    code = "\n".join(ln for ln in source.splitlines() if not ln.lstrip().startswith(("%", "!")))
+    try:
+        tree = ast.parse(code)
+    except SyntaxError as e:
+        raise StudentError(f"{where}: not valid Python: {e}") from e
+    defined: set[str] = set()
+    used: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name):
+            (defined if isinstance(node.ctx, ast.Store) else used).add(node.id)
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            defined |= {(a.asname or a.name).split(".")[0] for a in node.names}
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            defined.add(node.name)
+    return defined, used
+
+
+def parse_chapter(nb: dict[str, Any], name: str) -> Chapter:
+    """Split a chapter notebook into student-visible parts and exercises.
+
+    Raises :class:`StudentError` with the cell number and label when the notebook
+    breaks AUTHORING.md: a ``solution-start`` without ``solution-end`` (or the
+    reverse), nested solutions, a solution for an unknown label, an exercise
+    without a label or a solution, a check cell outside a solution or not its
+    last code cell, or a check cell that is not only asserts about a variable
+    the solution defines.
+    """
+    parts: list[tuple[str, Any]] = []
+    exercises: dict[str, Exercise] = {}
+    open_label: str | None = None
+    open_where = ""
+    for index, cell in enumerate(nb["cells"]):
+        where = f"{name}, cell {index}"
+        if cell["cell_type"] == "markdown":
+            for kind, arg, options, body in _split_markdown(_source(cell), where):
+                if kind == "text":
+                    if open_label:
+                        exercises[open_label].solution_prose.append(body)
+                    else:
+                        parts.append(("markdown", body))
+                    continue
+                if kind == "solution-end":
+                    if open_label is None:
+                        raise StudentError(f"{where}: solution-end without a solution-start")
+                    open_label = None
+                    continue
+                if open_label is not None:
+                    raise StudentError(f"{where}: {{{kind}}} inside the solution of {open_label} "
+                                       f"(opened at {open_where}); close it with solution-end first")
+                if kind == "exercise":
+                    label = options.get("label", "")
+                    if not label:
+                        raise StudentError(f"{where}: an exercise without :label:")
+                    if label in exercises:
+                        raise StudentError(f"{where}: exercise label {label} is used twice")
+                    exercises[label] = Exercise(label, len(exercises) + 1, arg, body)
+                    parts.append(("exercise", label))
+                    continue
+                if arg not in exercises:
+                    raise StudentError(f"{where}: {{{kind}}} {arg!r} names no exercise above it")
+                ex = exercises[arg]
+                if ex.has_solution:
+                    raise StudentError(f"{where}: exercise {arg} has a second solution")
+                ex.has_solution = True
+                parts.append(("answer", arg))
+                if kind == "solution":
+                    ex.solution_prose.append(body)
+                else:
+                    open_label, open_where = arg, where
+        elif cell["cell_type"] == "code":
+            is_check = CHECK_TAG in cell.get("metadata", {}).get("tags", [])
+            if open_label is None:
+                if is_check:
+                    raise StudentError(f"{where}: a check cell outside a solution (AUTHORING.md: "
+                                       "the last code cell of a solution-start ... solution-end)")
+                parts.append(("cell", cell))
+                continue
+            ex = exercises[open_label]
+            if ex.check is not None:
+                raise StudentError(f"{where}: a code cell after the check cell of {ex.label}; "
+                                   "the check cell must be the solution's last code cell")
+            if is_check:
+                _validate_check(cell, ex, where)
+                ex.check = cell
+            else:
+                ex.solution_code.append(cell)
+        elif open_label is not None:  # a raw cell inside a solution is solution text
+            exercises[open_label].solution_prose.append(_source(cell))
+        else:
+            parts.append(("cell", cell))
+    if open_label is not None:
+        raise StudentError(f"{name}: solution-start for {open_label} at {open_where} "
+                           "has no solution-end")
+    for ex in exercises.values():
+        if not ex.has_solution:
+            raise StudentError(f"{name}: exercise {ex.label} has no solution")
+    return Chapter(name, parts, exercises)
+
+
+def _validate_check(cell: dict[str, Any], ex: Exercise, where: str) -> None:
+    tags = cell.get("metadata", {}).get("tags", [])
+    if "remove-cell" not in tags:
+        raise StudentError(f"{where}: the check cell of {ex.label} lacks the tag remove-cell")
+    src = _source(cell)
+    try:
+        tree = ast.parse(src)
+    except SyntaxError as e:
+        raise StudentError(f"{where}: the check cell of {ex.label} is not valid Python: {e}") from e
+    if not tree.body or not all(isinstance(s, ast.Assert) for s in tree.body):
+        raise StudentError(f"{where}: the check cell of {ex.label} must hold only assert statements")
+    if not ex.solution_code:
+        raise StudentError(f"{where}: the check cell of {ex.label} follows no solution code")
+    defined: set[str] = set()
+    for code in ex.solution_code:
+        defined |= cell_names(_source(code), where)[0]
+    bound, used = cell_names(src, where)  # bound: comprehension variables of the asserts
+    names = tuple(sorted((used - bound) & defined))
+    if not names:
+        raise StudentError(f"{where}: the check cell of {ex.label} asserts nothing about a "
+                           "variable its solution defines")
+    ex.answer_names = names
+
+
+def _md(text: str) -> dict[str, Any]:
+    return {"cell_type": "markdown", "metadata": {}, "source": text}
+
+
+def _raw(text: str) -> dict[str, Any]:
+    return {"cell_type": "raw", "metadata": {}, "source": text}
+
+
+def _code(text: str, metadata: dict[str, Any] | None = None) -> dict[str, Any]:
+    return {"cell_type": "code", "execution_count": None, "metadata": metadata or {},
+            "outputs": [], "source": text}
+
+
+def _exercise_markdown(ex: Exercise) -> str:
+    head = f"**Exercise {ex.number}{': ' + ex.title if ex.title else ''}.**"
+    text = f"{head}\n\n{ex.prompt}"
+    if ex.checkable:
+        names = ", ".join(f"`{n}`" for n in ex.answer_names)
+        text += (f"\n\n*Store your answer in {names}, then run the `grader.check(\"{ex.label}\")`"
+                 " cell below it to check it.*")
+    return text
+
+
+def _setup_addition(nb_name: str, tests: Sequence[str], tests_url: str | None) -> str:
+    """Code appended to the chapter's Colab set-up cell: otter-grader and its tests on Colab."""
+    return f'''
+
+# Student version: `grader.check` (otter-grader) checks your answers against the
+# tests/ folder handed out with this notebook. On Colab, install otter-grader and
+# fetch the tests (or upload the tests/ folder next to the notebook).
+import os
+import urllib.request
+
+TESTS_URL = {tests_url!r}
+if "google.colab" in sys.modules:
+    subprocess.run([sys.executable, "-m", "pip", "install", "-q",
+                    "otter-grader=={version("otter-grader")}"], check=True)
+    if TESTS_URL and not os.path.isdir("tests"):
+        os.makedirs("tests")
+        for name in {list(tests)!r}:
+            urllib.request.urlretrieve(f"{{TESTS_URL}}/{{name}}.py", f"tests/{{name}}.py")
+if not os.path.isdir("tests"):
+    print("grader.check needs the tests/ folder that came with {nb_name}: "
+          "upload it next to the notebook, then run this cell again.")'''
+
+
+def master_notebook(nb: dict[str, Any], chapter: Chapter, tests_url: str | None = None,
+                    run_tests: bool = False) -> dict[str, Any]:
+    """The otter-grader master notebook (otter assign's v1 format) for a parsed chapter."""
+    nb_name = f"{chapter.name}.ipynb"
+    checkable = [ex.label for ex in chapter.exercises.values() if ex.checkable]
+    config = {
+        "name": chapter.name,
+        "init_cell": False,  # our own, after the Colab set-up cell, which installs otter
+        "check_all_cell": False,
+        "export_cell": False,
+        "run_tests": run_tests,
+        "generate": True,
+        "tests": {"files": True},  # tests next to the notebook, not in its metadata
+        "suppress_no_tests_warning": True,
+    }
+    cells: list[dict[str, Any]] = [_raw("# ASSIGNMENT CONFIG\n" + "\n".join(
+        f"{k}: {json.dumps(v)}" for k, v in config.items()))]
+    first_code = True
+    for kind, value in chapter.parts:
+        if kind == "markdown":
+            cells.append(_md(value))
+        elif kind == "cell":
+            cell = copy.deepcopy(value)
+            if cell["cell_type"] == "code" and first_code:
+                first_code = False
+                cell["source"] = _source(cell) + _setup_addition(nb_name, checkable, tests_url)
+                cells.append(cell)
+                cells.append(_code("# Initialize otter-grader, which runs the grader.check cells\n"
+                                   f"import otter\ngrader = otter.Notebook({nb_name!r})"))
+            else:
+                cells.append(cell)
+        elif kind == "exercise":
+            ex = chapter.exercises[value]
+            if ex.checkable:
+                cells.append(_raw(f"# BEGIN QUESTION\nname: {ex.label}\npoints: 1"))
+            cells.append(_md(_exercise_markdown(ex)))
+        else:  # the answer slot where the solution was
+            ex = chapter.exercises[value]
+            meta = {ANSWER_KEY: {"answer": ex.label}}
+            if ex.checkable:
+                assert ex.check is not None
+                stubs = "".join(f"{n} = ...\n" for n in ex.answer_names)
+                code = "\n\n".join(_source(c).rstrip("\n") for c in ex.solution_code)
+                cells += [
+                    _raw("# BEGIN SOLUTION"),
+                    _code(f"{stubs}# BEGIN SOLUTION NO PROMPT\n{code}\n# END SOLUTION", meta),
+                    _raw("# END SOLUTION"),
+                    _raw("# BEGIN TESTS"),
+                    _code(_source(ex.check)),
+                    _raw("# END TESTS"),
+                    _raw("# END QUESTION"),
+                ]
+            elif ex.solution_code:
+                cells.append(_code("# Your code here\n", meta))
+            else:
+                cells.append(_md("*Type your answer here, replacing this text.*") | {"metadata": meta})
+    return {"cells": cells, "metadata": copy.deepcopy(nb.get("metadata", {})),
+            "nbformat": 4, "nbformat_minor": 5}
+
+
+def find_chapters(selectors: Sequence[str], root: Path) -> list[Path]:
+    """Chapter notebooks for selectors such as ``03``, ``03_residual_blocks`` or a path."""
+    notebooks = sorted((root / "chapters").glob("*.ipynb"))
+    if not selectors:
+        return notebooks
+    chosen: list[Path] = []
+    for sel in selectors:
+        path = Path(sel)
+        if path.suffix == ".ipynb" and path.is_file():
+            chosen.append(path)
+            continue
+        matches = [nb for nb in notebooks if nb.stem == sel or nb.stem.startswith(f"{sel}_")]
+        if len(matches) != 1:
+            found = ", ".join(nb.stem for nb in notebooks) or "none"
+            raise StudentError(f"chapter {sel!r} matches {len(matches)} notebooks "
+                               f"(chapter notebooks: {found})")
+        chosen.append(matches[0])
+    return chosen
+
+
+def build_student(notebook: Path, out: Path, tests_url: str | None = None,
+                  run_tests: bool = False) -> Path:
+    """Write master, otter assign's student and autograder folders; return the student notebook.
+
+    ``run_tests`` makes otter assign execute the autograder notebook (at
+    ``RESNOTES_SIZE=smoke``) and fail unless the solutions pass every test; the
+    book build and nbval already run each check cell against its solution.
+    """
+    nb = json.loads(notebook.read_text())
+    chapter = parse_chapter(nb, notebook.stem)
+    target = out / notebook.stem
+    if target.exists():
+        shutil.rmtree(target)
+    master = target / "master" / notebook.name
+    master.parent.mkdir(parents=True)
+    master.write_text(json.dumps(master_notebook(nb, chapter, tests_url, run_tests), indent=1,
+                                 ensure_ascii=False) + "\n")
+    env = {**os.environ, "RESNOTES_SIZE": "smoke", "RESNOTES_PROGRESS": "0"}
+    cmd = [sys.executable, "-m", "otter", "assign", "--no-pdfs", str(master), str(target)]
+    done = subprocess.run(cmd, env=env, capture_output=True, text=True)
+    if done.returncode != 0:
+        raise StudentError(f"otter assign failed on {master}:\n{done.stdout}\n{done.stderr}")
+    student = target / "student" / notebook.name
+    if not student.is_file():
+        raise StudentError(f"otter assign wrote no {student}:\n{done.stdout}\n{done.stderr}")
+    return student
+
+
+def main(argv: Sequence[str], root: Path | None = None) -> int:
+    """``python -m resnotes student [CHAPTER ...] [--out DIR] [--tests-url URL] [--run-tests]``."""
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="python -m resnotes student",
+                                     description="Student versions of chapter notebooks "
+                                                 "(solutions removed, otter-grader checks added).")
+    parser.add_argument("chapters", nargs="*",
+                        help="chapter numbers or names, e.g. 03 (default: every chapter notebook)")
+    parser.add_argument("--out", type=Path, default=Path("_build/student"),
+                        help="output folder (default: _build/student)")
+    parser.add_argument("--tests-url", default=None,
+                        help="URL of a published student tests/ folder, fetched on Colab")
+    parser.add_argument("--run-tests", action="store_true",
+                        help="let otter assign run the autograder on the solutions (smoke size)")
+    args = parser.parse_args(list(argv))
+    base = root or Path.cwd()
+    try:
+        for path in find_chapters(args.chapters, base):
+            student = build_student(path, args.out, args.tests_url, args.run_tests)
+            print(f"{path.stem}: student notebook {student}, tests {student.parent / 'tests'}, "
+                  f"autograder {student.parent.parent / 'autograder'}")
+    except StudentError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 1
+    return 0

@@ -1,0 +1,296 @@
+"""make student: no solution leaks, otter checks that pass/fail as they should, clear errors.
+
+Builds the student version of every chapter notebook once (otter assign, in a
+temporary folder) and renders each student notebook to HTML with nbconvert's
+HTML exporter (what ``jupyter nbconvert --to html`` writes), the "student HTML
+build" the leak test reads.
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+import re
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import nbformat
+import pytest
+from bs4 import BeautifulSoup
+from nbclient import NotebookClient
+from nbconvert import HTMLExporter
+
+from resnotes import student
+from resnotes.student import StudentError, cell_names, parse_chapter
+
+ROOT = Path(__file__).resolve().parent.parent
+NOTEBOOKS = sorted((ROOT / "chapters").glob("*.ipynb"))
+MIN_LINE = 15  # shorter lines (``)``, ``print(x)``) say nothing about a solution
+
+# A realistic mistake per chapter-3 exercise (applied after the solution's code);
+# every checkable exercise is also tried with its answer variables set to None.
+WRONG = {"ex-ch3-count": "by_hand -= 128  # forgot the projection's bias",
+         "ex-ch3-width": "params = params[::-1]"}
+
+
+def _src(cell: dict[str, Any]) -> str:
+    s = cell.get("source", "")
+    return "".join(s) if isinstance(s, list) else s
+
+
+def _strings(node: object) -> list[str]:
+    """Every string anywhere in a notebook's JSON: sources, outputs, metadata."""
+    if isinstance(node, str):
+        return [node]
+    if isinstance(node, dict):
+        return [s for v in node.values() for s in _strings(v)]
+    if isinstance(node, list):
+        return [s for v in node for s in _strings(v)]
+    return []
+
+
+def _html_texts(nb_path: Path) -> str:
+    html, _ = HTMLExporter().from_filename(str(nb_path))
+    # get_text joins the spans pygments splits code into; keep the raw page too
+    return BeautifulSoup(html, "html.parser").get_text() + "\n" + html
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, Any]]:
+    out = tmp_path_factory.mktemp("student")
+    result = {}
+    for path in NOTEBOOKS:
+        nb = json.loads(path.read_text())
+        stu = student.build_student(path, out)
+        result[path.stem] = {"source": nb, "path": path, "chapter": parse_chapter(nb, path.stem),
+                             "student": stu, "student_nb": json.loads(stu.read_text())}
+    return result
+
+
+def _leak_lines(chapter: student.Chapter) -> list[str]:
+    visible = "\n".join(ln.strip() for ln in chapter.visible_lines())
+    lines = {ln.strip() for ex in chapter.exercises.values() for ln in ex.solution_lines()}
+    return sorted(ln for ln in lines if len(ln) >= MIN_LINE and ln not in visible)
+
+
+@pytest.mark.parametrize("name", [p.stem for p in NOTEBOOKS])
+def test_no_solution_or_check_text_in_student_notebook_or_its_html(built: dict, name: str) -> None:
+    b = built[name]
+    lines = _leak_lines(b["chapter"])
+    if b["chapter"].exercises:
+        assert len(lines) >= 5, "too few solution lines to test anything"
+    # The detector finds the lines where they are: in the source notebook and its HTML.
+    source_text = "\n".join(_strings(b["source"]))
+    source_html = _html_texts(b["path"])
+    for ln in lines:
+        assert ln in source_text and ln in source_html, f"detector misses {ln!r}"
+    student_text = "\n".join(_strings(b["student_nb"]))
+    student_html = _html_texts(b["student"])
+    leaked = [ln for ln in lines if ln in student_text or ln in student_html]
+    assert not leaked, f"solution text in the student version of {name}: {leaked}"
+    assert not any("check" in c.get("metadata", {}).get("tags", []) for c in b["student_nb"]["cells"])
+
+
+def test_chapter3_leak_lines_cover_prose_code_outputs_and_checks(built: dict) -> None:
+    lines = _leak_lines(built["03_residual_blocks"]["chapter"])
+    for expected in ["A projection is needed exactly when a block's output cannot be added to its",
+                     "+ (64 * 128 + 128)           # conv3, the 1x1 projection",
+                     "class PreActResidual(nn.Module):",
+                     "identity on signed input: True",
+                     "assert by_hand == count_parameters(Residual(64, 128, use_1x1conv=True, stride=2))"]:
+        assert expected in lines
+
+
+@pytest.mark.parametrize("name", [p.stem for p in NOTEBOOKS])
+def test_student_notebook_layout(built: dict, name: str) -> None:
+    b = built[name]
+    cells = b["student_nb"]["cells"]
+    code = [c for c in cells if c["cell_type"] == "code"]
+    source_code = [c for c in b["source"]["cells"] if c["cell_type"] == "code"]
+    # starts with the chapter's own Colab set-up cell, which also installs otter on Colab
+    first = _src(code[0])
+    assert first.startswith(_src(source_code[0]))
+    colab = first.split('if "google.colab" in sys.modules:')[2]
+    assert f'"otter-grader=={student.version("otter-grader")}"' in colab
+    assert "otter.Notebook(" in _src(code[1])
+    markdown = "\n".join(_src(c) for c in cells if c["cell_type"] == "markdown")
+    assert not re.search(r"\{(exercise|solution|solution-start|solution-end)\}", markdown)
+    for ex in b["chapter"].exercises.values():
+        assert f"**Exercise {ex.number}" in markdown
+        assert sum(c.get("metadata", {}).get("resnotes", {}).get("answer") == ex.label
+                   for c in cells) == 1, f"{ex.label}: one answer cell"
+
+
+@pytest.mark.parametrize("name", [p.stem for p in NOTEBOOKS])
+def test_each_checkable_exercise_has_grader_check_and_autograder_test(built: dict, name: str) -> None:
+    b = built[name]
+    cells = b["student_nb"]["cells"]
+    zips = list((b["student"].parents[1] / "autograder").glob("*.zip"))
+    assert len(zips) == 1
+    zipped = zipfile.ZipFile(zips[0]).namelist()
+    for ex in b["chapter"].exercises.values():
+        check = f'grader.check("{ex.label}")'
+        has_check = any(_src(c).strip() == check for c in cells if c["cell_type"] == "code")
+        test_file = b["student"].parent / "tests" / f"{ex.label}.py"
+        assert has_check == ex.checkable == test_file.is_file(), ex.label
+        assert (f"tests/{ex.label}.py" in zipped) == ex.checkable
+        if ex.checkable:
+            ns: dict[str, Any] = {}
+            exec(test_file.read_text(), ns)
+            (case,) = ns["test"]["suites"][0]["cases"]
+            assert not case["hidden"]
+            doctest = "\n".join(ln[4:] for ln in case["code"].splitlines() if ln[:4] in (">>> ", "... "))
+            assert ast.dump(ast.parse(doctest)) == ast.dump(ast.parse(_src(ex.check)))
+    if name == "03_residual_blocks":
+        assert [e.label for e in b["chapter"].exercises.values() if e.checkable] == \
+            ["ex-ch3-count", "ex-ch3-width"]
+
+
+def _slice(cells: list[dict[str, Any]], needed: set[str]) -> list[dict[str, Any]]:
+    """The code cells that define what ``needed`` names, transitively (in notebook order)."""
+    keep = []
+    for cell in reversed(cells):
+        defined, used = cell_names(_src(cell), "student notebook")
+        if defined & needed:
+            keep.append(cell)
+            needed |= used
+    return keep[::-1]
+
+
+@pytest.mark.parametrize("name", [p.stem for p in NOTEBOOKS])
+def test_checks_pass_with_the_solution_and_fail_with_wrong_answers(
+        built: dict, name: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    b = built[name]
+    checkable = [ex for ex in b["chapter"].exercises.values() if ex.checkable]
+    if not checkable:
+        pytest.skip(f"{name} has no checkable exercise")
+    cells = b["student_nb"]["cells"]
+    plain = [c for c in cells if c["cell_type"] == "code" and "resnotes" not in c["metadata"]
+             and not _src(c).startswith("grader.check(")]
+    # Run only what the answers and checks need (imports, set-up), not the chapter's experiments.
+    needed = {"grader"}
+    for ex in checkable:
+        names = [cell_names(_src(c), ex.label) for c in ex.solution_code + [ex.check]]
+        needed |= set().union(*(u for _, u in names)) - set().union(*(d for d, _ in names))
+    nb = nbformat.v4.new_notebook(metadata=b["student_nb"]["metadata"])
+    nb.cells = [nbformat.v4.new_code_cell(_src(c)) for c in _slice(plain, needed)]
+    expect = []
+    for ex in checkable:
+        check = next(c for c in cells if _src(c).strip() == f'grader.check("{ex.label}")')
+        # the solution, then (in the same kernel) mistakes made to the solution's answer
+        tries = [("\n".join(_src(c) for c in ex.solution_code), True)]
+        if ex.label in WRONG:
+            tries.append((WRONG[ex.label], False))
+        tries.append(("\n".join(f"{n} = None" for n in ex.answer_names), False))
+        for answer, passes in tries:
+            nb.cells += [nbformat.v4.new_code_cell(answer), nbformat.v4.new_code_cell(_src(check)),
+                         nbformat.v4.new_code_cell("print('PASSED' if _.passed_all else 'FAILED')")]
+            expect.append((ex.label, passes, len(nb.cells) - 2))
+    monkeypatch.setenv("RESNOTES_SIZE", "smoke")
+    NotebookClient(nb, timeout=600, kernel_name="python3",
+                   resources={"metadata": {"path": str(b["student"].parent)}}).execute()
+    for label, passes, i in expect:
+        shown = "".join(o.get("data", {}).get("text/plain", "") for o in nb.cells[i].outputs)
+        verdict = "".join(o.get("text", "") for o in nb.cells[i + 1].outputs).strip()
+        assert verdict == ("PASSED" if passes else "FAILED"), (label, passes, shown)
+        assert label in shown and (("passed" in shown) == passes), shown
+
+
+def _nb(*cells: dict[str, Any]) -> dict[str, Any]:
+    return {"cells": list(cells), "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
+
+
+def _md(text: str) -> dict[str, Any]:
+    return {"cell_type": "markdown", "metadata": {}, "source": text}
+
+
+def _code(text: str, *tags: str) -> dict[str, Any]:
+    return {"cell_type": "code", "metadata": {"tags": list(tags)}, "outputs": [],
+            "execution_count": None, "source": text}
+
+
+EX = "```{exercise}\n:label: ex-t\n\nStore it in `x`.\n```\n"
+START = "```{solution-start} ex-t\n:class: dropdown\n```\n"
+END = "```{solution-end}\n```\n"
+CHECK = _code("assert x == 2", "check", "remove-cell")
+
+
+def test_a_well_formed_exercise_parses() -> None:
+    ch = parse_chapter(_nb(_md("# T\n\n" + EX + "\n" + START + "\nProse."), _code("x = 1 + 1"),
+                           CHECK, _md(END + "\nAfter.")), "t")
+    (ex,) = ch.exercises.values()
+    assert (ex.label, ex.checkable, ex.answer_names, ex.prompt) == ("ex-t", True, ("x",), "Store it in `x`.")
+    assert ex.solution_prose == ["Prose."]
+    assert [k for k, _ in ch.parts] == ["markdown", "exercise", "answer", "markdown"]
+
+
+@pytest.mark.parametrize("cells, message", [
+    ([_md(EX + START), _code("x = 2"), CHECK], "ex-t at t, cell 0 has no solution-end"),
+    ([_md(EX), _md(END)], "solution-end without a solution-start"),
+    ([_md(EX), CHECK], "cell 1: a check cell outside a solution"),
+    ([_md(EX + START + START)], "inside the solution of ex-t"),
+    ([_md(EX + "```{solution} ex-other\nx\n```")], "'ex-other' names no exercise above it"),
+    ([_md("```{exercise}\nNo label.\n```")], "an exercise without :label:"),
+    ([_md(EX + EX)], "ex-t is used twice"),
+    ([_md(EX)], "exercise ex-t has no solution"),
+    ([_md("```{exercise}\n:label: ex-t\nnever closed")], "fence is never closed"),
+    ([_md(EX + START), _code("x = 2"), _code("x", "check", "remove-cell"), _md(END)],
+     "must hold only assert statements"),
+    ([_md(EX + START), _code("x = 2"), _code("assert 1 == 1", "check", "remove-cell"), _md(END)],
+     "asserts nothing about a variable its solution defines"),
+    ([_md(EX + START), _code("x = 2"), _code("assert x == 2", "check"), _md(END)], "lacks the tag remove-cell"),
+    ([_md(EX + START), _code("x = 2"), CHECK, _code("y = 3"), _md(END)], "a code cell after the check cell"),
+    ([_md(EX + START), CHECK, _md(END)], "follows no solution code"),
+    ([_md("```{exercise-start}\n:label: ex-t\n```")], "{exercise-start} is not supported"),
+])
+def test_malformed_chapters_raise_clear_errors(cells: list[dict[str, Any]], message: str) -> None:
+    with pytest.raises(StudentError, match=re.escape(message)):
+        parse_chapter(_nb(*cells), "t")
+
+
+def test_cli_reports_malformed_notebooks_and_unknown_chapters(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    bad = tmp_path / "09_bad.ipynb"
+    bad.write_text(json.dumps(_nb(_md(EX + START), _code("x = 2"))))
+    assert student.main([str(bad), "--out", str(tmp_path / "out")], root=ROOT) == 1
+    assert "error: 09_bad: solution-start for ex-t" in capsys.readouterr().err
+    assert not (tmp_path / "out").exists()
+    assert student.main(["99"], root=ROOT) == 1
+    assert "chapter '99' matches 0 notebooks" in capsys.readouterr().err
+
+
+def test_student_output_stays_out_of_the_book() -> None:
+    config = (ROOT / "_config.yml").read_text()
+    assert "only_build_toc_files: true" in config
+    assert re.search(r"exclude_patterns: \[_build,", config)
+    makefile = (ROOT / "Makefile").read_text()
+    assert "--out _build/student" in makefile
+
+
+def test_colab_setup_installs_otter_and_fetches_the_tests(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The set-up cell's Colab branch (simulated): pip calls, never torch, tests from --tests-url."""
+    import subprocess
+    import sys
+    import types
+    import urllib.request
+
+    path = ROOT / "chapters" / "03_residual_blocks.ipynb"
+    nb = json.loads(path.read_text())
+    master = student.master_notebook(nb, parse_chapter(nb, path.stem), tests_url="https://example.org/t")
+    setup = next(c for c in master["cells"] if c["cell_type"] == "code")
+    pip: list[list[str]] = []
+    monkeypatch.setattr(subprocess, "run", lambda cmd, **kw: pip.append(cmd))
+    monkeypatch.setattr(urllib.request, "urlretrieve",
+                        lambda url, dest: Path(dest).write_text(f"# {url}\n"))
+    monkeypatch.setitem(sys.modules, "google.colab", types.ModuleType("google.colab"))
+    monkeypatch.chdir(tmp_path)
+    exec(_src(setup), {})
+    installed = [cmd[cmd.index("-q") + 1:] for cmd in pip]
+    assert installed == [["--no-deps", "resnotes @ git+https://github.com/resnotes/resnotes"],
+                         ["--no-deps", "d2l==1.0.3"],
+                         [f"otter-grader=={student.version('otter-grader')}"]]
+    assert not any("torch" in " ".join(cmd) for cmd in pip)
+    assert sorted(p.name for p in (tmp_path / "tests").iterdir()) == ["ex-ch3-count.py", "ex-ch3-width.py"]
+    assert (tmp_path / "tests" / "ex-ch3-count.py").read_text() == "# https://example.org/t/ex-ch3-count.py\n"
