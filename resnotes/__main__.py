@@ -3,6 +3,8 @@
 * ``python -m resnotes check-data`` says which Fashion-MNIST copy would be used.
 * ``python -m resnotes student 03 05 [--out DIR]`` writes student versions of
   chapters (solutions removed, otter-grader checks added; see resnotes/student.py).
+* ``python -m resnotes records FOLDER... --into FILE`` merges the chapters' run
+  records of one or more builds into a JSON file (see resnotes/records.py).
 """
 
 from __future__ import annotations
@@ -16,4 +18,8 @@ if __name__ == "__main__":
         from .student import main
 
         raise SystemExit(main(sys.argv[2:]))
+    if sys.argv[1:2] == ["records"]:
+        from .records import _main as records_main
+
+        raise SystemExit(records_main(sys.argv[2:]))
     raise SystemExit(_main(sys.argv))

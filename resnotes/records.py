@@ -116,7 +116,7 @@ def _main(argv: list[str]) -> int:
     import argparse
     import sys
 
-    parser = argparse.ArgumentParser(prog="python -m resnotes.records",
+    parser = argparse.ArgumentParser(prog="python -m resnotes records",
                                      description="Merge chapters' run records into a JSON file.")
     parser.add_argument("folders", nargs="+", help="run-records folders, e.g. _build/run-records")
     parser.add_argument("--into", required=True, help="the JSON file to update")
@@ -129,9 +129,3 @@ def _main(argv: list[str]) -> int:
     for size, chapters in table.items():
         print(f"{size}: " + ", ".join(f"{c} {r['seconds']:.0f} s" for c, r in sorted(chapters.items())))
     return 0
-
-
-if __name__ == "__main__":
-    import sys
-
-    raise SystemExit(_main(sys.argv[1:]))

@@ -55,3 +55,17 @@ def test_save_records_merges_sizes_and_replaces_same_chapter(tmp_path: Path, mon
     assert json.loads(out.read_text())["smoke"]["ch3"]["settings"] == {"x": 1}
     with pytest.raises(ValueError, match="no run records"):
         save_records([tmp_path / "empty"], out)
+
+
+def test_records_command_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import subprocess
+    import sys
+
+    monkeypatch.setenv(RECORDS_ENV_VAR, str(tmp_path / "r"))
+    finish_chapter("ch3", time.perf_counter(), resnotes.chapter_settings("book", {"x": (1, 2, 3)}))
+    done = subprocess.run([sys.executable, "-m", "resnotes", "records", str(tmp_path / "r"),
+                           "--into", str(tmp_path / "t.json")], capture_output=True, text=True)
+    assert done.returncode == 0 and done.stdout.startswith("book: ch3"), done
+    failed = subprocess.run([sys.executable, "-m", "resnotes", "records", str(tmp_path / "none"),
+                             "--into", str(tmp_path / "t.json")], capture_output=True, text=True)
+    assert failed.returncode == 1 and "no run records" in failed.stderr
