@@ -14,6 +14,9 @@ One module per idea:
 """
 
 from .blocks import Residual
+from .conv import ReceptiveField, conv_output_size, cross_correlate2d, receptive_fields
+from .equivariance import equivariance_error, invariance_error, shift
+from .lenet import lenet5
 from .data import CLASSES, DataError, FashionMNIST, load_fashion_mnist
 from .device import describe_device, pick_device
 from .gemm_conv import GemmConv2d, convert_small_convs
@@ -37,4 +40,6 @@ __all__ = [
     "describe_device", "deterministic", "evaluate", "finish_chapter", "fit", "from_torchvision_state_dict", "glue", "identity_add",
     "layer_table", "load_fashion_mnist", "pick_device", "plot_history", "predict", "preprocess",
     "projected_add", "projection", "resnet18", "resolve_size", "show_source", "source_of",
+    "ReceptiveField", "conv_output_size", "cross_correlate2d", "receptive_fields",
+    "equivariance_error", "invariance_error", "shift", "lenet5",
 ]
