@@ -24,6 +24,10 @@ from .projected_add import ProjectedAdd, projected_add, projection
 from .resnet import ResNet, from_torchvision_state_dict, resnet18
 from .scale import Scale
 from .records import finish_chapter
+from .flops import count_macs, macs_by_module
+from .memory import MemoryReport, peak_memory
+from .scaled_resnet import ScaledResidual, scaled_resnet
+from .shortcuts import AvgPoolShortcut, ShortcutBlock, ZeroPadShortcut, make_shortcut, shortcut_resnet
 from .sizes import chapter_settings, resolve_size
 from .summary import LayerRow, count_parameters, layer_table
 from .train import History, deterministic, evaluate, fit, predict, preprocess
@@ -37,4 +41,6 @@ __all__ = [
     "describe_device", "deterministic", "evaluate", "finish_chapter", "fit", "from_torchvision_state_dict", "glue", "identity_add",
     "layer_table", "load_fashion_mnist", "pick_device", "plot_history", "predict", "preprocess",
     "projected_add", "projection", "resnet18", "resolve_size", "show_source", "source_of",
+    "count_macs", "macs_by_module", "MemoryReport", "peak_memory", "ScaledResidual", "scaled_resnet",
+    "AvgPoolShortcut", "ShortcutBlock", "ZeroPadShortcut", "make_shortcut", "shortcut_resnet",
 ]
