@@ -14,6 +14,7 @@ removes the shortcut, which turns the block into two plain layers.
 from __future__ import annotations
 
 import math
+from typing import Literal
 
 import torch
 from torch import nn
@@ -38,11 +39,16 @@ class ScaledResidual(nn.Module):
         per_channel: one ``s`` per channel (LayerScale) instead of a scalar.
         shortcut_scale: constant factor on the shortcut; 0 means no shortcut.
         batch_norm: BatchNorm before each ReLU of the branch.
+        padding_mode: of the 3x3 convolutions (``"zeros"``, ``"circular"``,
+            ...). With ``"circular"`` every output pixel sums the full
+            ``9 * channels`` inputs that He initialisation assumes; with zeros
+            the border pixels sum fewer and carry less variance.
     """
 
     def __init__(self, channels: int, *, branch_scale: float = 1.0, learnable: bool = False,
                  per_channel: bool = False, shortcut_scale: float = 1.0,
-                 batch_norm: bool = False) -> None:
+                 batch_norm: bool = False,
+                 padding_mode: Literal["zeros", "reflect", "replicate", "circular"] = "zeros") -> None:
         super().__init__()
         _check_positive_int("ScaledResidual", "channels", channels)
         if not isinstance(shortcut_scale, (int, float)) or isinstance(shortcut_scale, bool) \
@@ -51,9 +57,9 @@ class ScaledResidual(nn.Module):
                              f"got {shortcut_scale!r}")
         self.shortcut_scale = float(shortcut_scale)
         self.norm1: nn.Module = nn.BatchNorm2d(channels) if batch_norm else nn.Identity()
-        self.conv1 = nn.Conv2d(channels, channels, 3, padding=1)
+        self.conv1 = nn.Conv2d(channels, channels, 3, padding=1, padding_mode=padding_mode)
         self.norm2: nn.Module = nn.BatchNorm2d(channels) if batch_norm else nn.Identity()
-        self.conv2 = nn.Conv2d(channels, channels, 3, padding=1)
+        self.conv2 = nn.Conv2d(channels, channels, 3, padding=1, padding_mode=padding_mode)
         self.scale = Scale(branch_scale, learnable=learnable,
                            channels=channels if per_channel else None)
 
@@ -74,7 +80,7 @@ class ScaledResidual(nn.Module):
 
 def scaled_resnet(num_blocks: int, width: int = 16, *, in_channels: int = 1,
                   num_classes: int = 10, stem_stride: int = 2, init: str = "he",
-                  **block_kwargs: float | bool) -> nn.Sequential:
+                  **block_kwargs: float | bool | str) -> nn.Sequential:
     """A stem, ``num_blocks`` :class:`ScaledResidual` blocks of ``width`` channels, a head.
 
     Stem: 3x3 convolution with stride ``stem_stride``. Head: ReLU, global

@@ -49,3 +49,16 @@ def test_validation() -> None:
         scaled_resnet(2, init="xavier")
     with pytest.raises(ValueError, match="num_blocks"):
         scaled_resnet(-1)
+
+
+def test_circular_padding_keeps_the_variance_of_a_plain_he_stack() -> None:
+    torch.manual_seed(0)
+    x = torch.randn(32, 16, 8, 8)
+    ratio = {}
+    for mode in ("zeros", "circular"):
+        torch.manual_seed(1)
+        blocks = scaled_resnet(8, 16, shortcut_scale=0.0, padding_mode=mode)[1]
+        with torch.no_grad():
+            ratio[mode] = blocks(x).var().item() / x.var().item()
+    assert ratio["zeros"] < 0.5 * ratio["circular"]  # 16 convs, each losing variance at the border
+    assert 0.2 < ratio["circular"] < 5
