@@ -27,6 +27,10 @@ from .projected_add import ProjectedAdd, projected_add, projection
 from .resnet import ResNet, from_torchvision_state_dict, resnet18
 from .scale import Scale
 from .records import finish_chapter
+from .flops import count_macs, macs_by_module
+from .memory import MemoryReport, peak_memory
+from .scaled_resnet import ScaledResidual, scaled_resnet
+from .shortcuts import AvgPoolShortcut, ShortcutBlock, ZeroPadShortcut, make_shortcut, shortcut_resnet
 from .sizes import chapter_settings, resolve_size
 from .summary import LayerRow, count_parameters, layer_table
 from .train import History, deterministic, evaluate, fit, predict, preprocess
@@ -42,4 +46,6 @@ __all__ = [
     "projected_add", "projection", "resnet18", "resolve_size", "show_source", "source_of",
     "ReceptiveField", "conv_output_size", "cross_correlate2d", "receptive_fields",
     "equivariance_error", "invariance_error", "shift", "lenet5",
+    "count_macs", "macs_by_module", "MemoryReport", "peak_memory", "ScaledResidual", "scaled_resnet",
+    "AvgPoolShortcut", "ShortcutBlock", "ZeroPadShortcut", "make_shortcut", "shortcut_resnet",
 ]

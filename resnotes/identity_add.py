@@ -14,8 +14,13 @@ from torch import nn
 __all__ = ["IdentityAdd", "identity_add"]
 
 
-def identity_add(x: torch.Tensor, h: torch.Tensor) -> torch.Tensor:
+def identity_add(x: torch.Tensor, h: torch.Tensor, *, inplace: bool = False) -> torch.Tensor:
     """Return ``x + h`` for two tensors of exactly the same shape.
+
+    With ``inplace=True`` the sum is written into ``h``'s memory and ``h`` is
+    returned (the source's ``Y += X``). Autograd refuses this at backward time
+    when ``h`` is itself needed to compute a gradient (e.g. it is a ReLU's
+    output), and at once when ``h`` is a leaf that requires a gradient.
 
     Broadcasting is refused on purpose: in a residual block a shape mismatch is
     a wiring mistake, and broadcasting would hide it.
@@ -31,6 +36,8 @@ def identity_add(x: torch.Tensor, h: torch.Tensor) -> torch.Tensor:
             "spatial size, project the input first: use resnotes.projected_add(x, h, projection) "
             "or resnotes.ProjectedAdd(in_channels, out_channels, stride)."
         )
+    if inplace:
+        return h.add_(x)
     return x + h
 
 

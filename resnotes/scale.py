@@ -29,9 +29,12 @@ class Scale(nn.Module):
     def __init__(self, value: float = 1.0, *, learnable: bool = False,
                  channels: int | None = None) -> None:
         super().__init__()
-        if not isinstance(value, (int, float)) or not math.isfinite(value):
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
             raise ValueError(f"Scale value must be a finite number, got {value!r}")
-        if channels is not None and (not isinstance(channels, int) or channels < 1):
+        if not isinstance(learnable, bool):
+            raise ValueError(f"Scale learnable must be True or False, got {learnable!r}")
+        if channels is not None and (isinstance(channels, bool) or not isinstance(channels, int)
+                                     or channels < 1):
             raise ValueError(f"Scale channels must be a positive integer or None, got {channels!r}")
         self.channels = channels
         shape = () if channels is None else (channels,)

@@ -113,3 +113,26 @@ def test_scale_rejects_non_finite_or_non_numbers(value: object) -> None:
 def test_scale_rejects_bad_channels(channels: object) -> None:
     with pytest.raises(ValueError):
         Scale(1.0, channels=channels)  # type: ignore[arg-type]
+
+
+def test_identity_add_inplace_writes_into_the_branch_output() -> None:
+    x, h = torch.ones(2, 3), torch.full((2, 3), 2.0)
+    out = identity_add(x, h, inplace=True)
+    assert out is h and torch.equal(h, torch.full((2, 3), 3.0))
+
+
+def test_inplace_add_on_a_tensor_autograd_needs_fails_at_backward() -> None:
+    x = torch.randn(4, requires_grad=True)
+    h = torch.relu(x * 2)  # ReLU saves its output for backward
+    y = identity_add(x, h, inplace=True)
+    with pytest.raises(RuntimeError, match="modified by an inplace operation"):
+        y.sum().backward()
+
+
+def test_scale_refuses_bools() -> None:
+    with pytest.raises(ValueError, match="finite number"):
+        Scale(True)  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="learnable"):
+        Scale(1.0, learnable=1)  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="channels"):
+        Scale(1.0, channels=True)

@@ -1,0 +1,113 @@
+"""Residual blocks with explicit scales, and deep stacks of them.
+
+A pre-activation block (He et al. 2016, "Identity mappings") with a scale on
+each path::
+
+    y = shortcut_scale * x + Scale(H(x)),   H(x) = conv(ReLU(N(conv(ReLU(N(x))))))
+
+where ``N`` is BatchNorm or nothing. The branch scale is a :class:`resnotes.Scale`:
+fixed (residual scaling, 0.1-0.3 in Inception-ResNet), learnable and zero at
+the start (ReZero, SkipInit), or per channel (LayerScale). ``shortcut_scale=0``
+removes the shortcut, which turns the block into two plain layers.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Literal
+
+import torch
+from torch import nn
+from torch.nn import functional as F
+
+from .blocks import _check_positive_int
+from .identity_add import identity_add
+from .scale import Scale
+
+__all__ = ["ScaledResidual", "scaled_resnet", "INITS"]
+
+INITS: tuple[str, ...] = ("he", "pytorch")
+
+
+class ScaledResidual(nn.Module):
+    """Pre-activation residual block ``shortcut_scale * x + s * H(x)``.
+
+    Args:
+        channels: input and output channels (the block keeps the shape).
+        branch_scale: initial value of ``s``.
+        learnable: make ``s`` a parameter.
+        per_channel: one ``s`` per channel (LayerScale) instead of a scalar.
+        shortcut_scale: constant factor on the shortcut; 0 means no shortcut.
+        batch_norm: BatchNorm before each ReLU of the branch.
+        padding_mode: of the 3x3 convolutions (``"zeros"``, ``"circular"``,
+            ...). With ``"circular"`` every output pixel sums the full
+            ``9 * channels`` inputs that He initialisation assumes; with zeros
+            the border pixels sum fewer and carry less variance.
+    """
+
+    def __init__(self, channels: int, *, branch_scale: float = 1.0, learnable: bool = False,
+                 per_channel: bool = False, shortcut_scale: float = 1.0,
+                 batch_norm: bool = False,
+                 padding_mode: Literal["zeros", "reflect", "replicate", "circular"] = "zeros") -> None:
+        super().__init__()
+        _check_positive_int("ScaledResidual", "channels", channels)
+        if not isinstance(shortcut_scale, (int, float)) or isinstance(shortcut_scale, bool) \
+                or not math.isfinite(shortcut_scale):
+            raise ValueError(f"ScaledResidual: shortcut_scale must be a finite number, "
+                             f"got {shortcut_scale!r}")
+        self.shortcut_scale = float(shortcut_scale)
+        self.norm1: nn.Module = nn.BatchNorm2d(channels) if batch_norm else nn.Identity()
+        self.conv1 = nn.Conv2d(channels, channels, 3, padding=1, padding_mode=padding_mode)
+        self.norm2: nn.Module = nn.BatchNorm2d(channels) if batch_norm else nn.Identity()
+        self.conv2 = nn.Conv2d(channels, channels, 3, padding=1, padding_mode=padding_mode)
+        self.scale = Scale(branch_scale, learnable=learnable,
+                           channels=channels if per_channel else None)
+
+    def branch(self, x: torch.Tensor) -> torch.Tensor:
+        """``H(x)``, before the scale."""
+        h = self.conv1(F.relu(self.norm1(x)))
+        return self.conv2(F.relu(self.norm2(h)))
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        h = self.scale(self.branch(x))
+        if self.shortcut_scale == 0.0:
+            return h
+        return identity_add(self.shortcut_scale * x if self.shortcut_scale != 1.0 else x, h)
+
+    def extra_repr(self) -> str:
+        return f"shortcut_scale={self.shortcut_scale}"
+
+
+def scaled_resnet(num_blocks: int, width: int = 16, *, in_channels: int = 1,
+                  num_classes: int = 10, stem_stride: int = 2, init: str = "he",
+                  **block_kwargs: float | bool | str) -> nn.Sequential:
+    """A stem, ``num_blocks`` :class:`ScaledResidual` blocks of ``width`` channels, a head.
+
+    Stem: 3x3 convolution with stride ``stem_stride``. Head: ReLU, global
+    average pooling, linear layer. ``block_kwargs`` go to every block.
+
+    Args:
+        init: ``"he"``: convolution weights normal with variance
+            ``2 / fan_in`` (He et al. 2015), biases zero; ``"pytorch"``:
+            PyTorch's default (uniform, variance ``1 / (3 fan_in)``).
+    """
+    for name, value in (("width", width), ("in_channels", in_channels),
+                        ("num_classes", num_classes), ("stem_stride", stem_stride)):
+        _check_positive_int("scaled_resnet", name, value)
+    if isinstance(num_blocks, bool) or not isinstance(num_blocks, int) or num_blocks < 0:
+        raise ValueError(f"scaled_resnet: num_blocks must be an integer >= 0, got {num_blocks!r}")
+    if init not in INITS:
+        raise ValueError(f"scaled_resnet: init must be one of {', '.join(INITS)}, got {init!r}")
+    blocks = [ScaledResidual(width, **block_kwargs) for _ in range(num_blocks)]  # type: ignore[arg-type]
+    net = nn.Sequential(
+        nn.Conv2d(in_channels, width, 3, stride=stem_stride, padding=1),
+        nn.Sequential(*blocks),
+        nn.Sequential(nn.ReLU(), nn.AdaptiveAvgPool2d((1, 1)), nn.Flatten(),
+                      nn.Linear(width, num_classes)))
+    if init == "he":
+        for m in net.modules():
+            if isinstance(m, nn.Conv2d):
+                nn.init.kaiming_normal_(m.weight, nonlinearity="relu")
+                if m.bias is not None:
+                    nn.init.zeros_(m.bias)
+    return net
