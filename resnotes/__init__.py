@@ -17,12 +17,14 @@ from .blocks import Residual
 from .conv import ReceptiveField, conv_output_size, cross_correlate2d, receptive_fields
 from .equivariance import equivariance_error, invariance_error, shift
 from .lenet import lenet5
+from .depth import CifarNet, PlainBlock, deepen, plain_net, residual_net
 from .data import CLASSES, DataError, FashionMNIST, load_fashion_mnist
 from .device import describe_device, pick_device
 from .gemm_conv import GemmConv2d, convert_small_convs
 from .display import glue, show_source, source_of
 from .identity_add import IdentityAdd, identity_add
 from .plot import plot_history
+from .probes import GradNorm, dataset_loss, gradient_norms
 from .projected_add import ProjectedAdd, projected_add, projection
 from .resnet import ResNet, from_torchvision_state_dict, resnet18
 from .scale import Scale
@@ -38,6 +40,8 @@ from .train import History, deterministic, evaluate, fit, predict, preprocess
 __version__ = "0.1.0"
 
 __all__ = [
+    "CifarNet", "GradNorm", "PlainBlock", "dataset_loss", "deepen", "gradient_norms", "plain_net",
+    "residual_net",
     "CLASSES", "DataError", "FashionMNIST", "GemmConv2d", "History", "IdentityAdd", "LayerRow",
     "ProjectedAdd", "ResNet", "Residual", "Scale", "chapter_settings", "convert_small_convs",
     "count_parameters",

@@ -1,0 +1,162 @@
+"""Plain and residual CIFAR-style networks of a chosen depth, and growing them.
+
+He et al. (2016) compare plain and residual networks of ``6n + 2`` layers on
+CIFAR-10: a 3x3 convolution, three stages of ``n`` two-convolution blocks with
+``w, 2w, 4w`` channels (stages 2 and 3 halve the resolution in their first
+block), global average pooling and one linear layer. The plain network uses the
+same layers as the residual one, without the shortcuts.
+
+* :class:`PlainBlock`: a :class:`~resnotes.Residual` block without its shortcut;
+* :class:`CifarNet`, :func:`plain_net`, :func:`residual_net`: the networks;
+* :func:`deepen`: a deeper copy of a trained network, its new residual blocks
+  starting as the identity (last BatchNorm scale at zero).
+"""
+
+from __future__ import annotations
+
+import torch
+from torch import nn
+from torch.nn import functional as F
+
+from .blocks import Residual, _check_positive_int
+
+__all__ = ["CifarNet", "PlainBlock", "blocks_per_stage", "deepen", "plain_net", "residual_net"]
+
+
+class PlainBlock(nn.Module):
+    """``ReLU(BN(conv(ReLU(BN(conv(x))))))``: a residual block minus its shortcut.
+
+    Args:
+        in_channels, out_channels: channels of the input and of both convolutions.
+        stride: stride of the first 3x3 convolution.
+        bias: convolution biases (He et al.: none, BatchNorm has a shift).
+    """
+
+    def __init__(self, in_channels: int, out_channels: int, stride: int = 1, *,
+                 bias: bool = False) -> None:
+        super().__init__()
+        for name, value in (("in_channels", in_channels),
+                            ("out_channels", out_channels), ("stride", stride)):
+            _check_positive_int("PlainBlock", name, value)
+        self.conv1 = nn.Conv2d(in_channels, out_channels, kernel_size=3,
+                               padding=1, stride=stride, bias=bias)
+        self.conv2 = nn.Conv2d(out_channels, out_channels, kernel_size=3,
+                               padding=1, bias=bias)
+        self.bn1 = nn.BatchNorm2d(out_channels)
+        self.bn2 = nn.BatchNorm2d(out_channels)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        y = F.relu(self.bn1(self.conv1(x)))
+        return F.relu(self.bn2(self.conv2(y)))
+
+
+def blocks_per_stage(depth: int) -> int:
+    """``n`` for a network of ``depth = 6n + 2`` layers (8, 14, 20, 32, 56, 110, ...)."""
+    if isinstance(depth, bool) or not isinstance(depth, int) or depth < 8 or (depth - 2) % 6:
+        raise ValueError(f"depth must be 6n + 2 with n >= 1 (8, 14, 20, 26, 32, 44, 56, "
+                         f"110, ...), got {depth!r}")
+    return (depth - 2) // 6
+
+
+def _make_block(in_channels: int, out_channels: int, stride: int,
+                residual: bool) -> nn.Module:
+    if not residual:
+        return PlainBlock(in_channels, out_channels, stride)
+    project = in_channels != out_channels or stride != 1
+    return Residual(in_channels, out_channels, use_1x1conv=project, stride=stride,
+                    bias=False, shortcut_bn=project)
+
+
+class CifarNet(nn.Module):
+    """The ``6n + 2``-layer network of He et al. (2016, section 4.2), plain or residual.
+
+    Args:
+        depth: weighted layers, ``6n + 2``: the stem's convolution, ``6n``
+            convolutions in ``3n`` blocks, and the linear layer.
+        residual: :class:`~resnotes.Residual` blocks (shortcuts) or
+            :class:`PlainBlock` (none). Where a residual block changes the shape
+            (first block of stages 2 and 3), its shortcut is a 1x1 projection
+            with BatchNorm (He et al.'s option B).
+        width: channels of the stem and stage 1 (stages 2, 3: ``2w``, ``4w``);
+            He et al. use 16.
+        in_channels: image channels (1 for Fashion-MNIST).
+        num_classes: outputs of the linear layer.
+    """
+
+    def __init__(self, depth: int, *, residual: bool, width: int = 16,
+                 in_channels: int = 1, num_classes: int = 10) -> None:
+        super().__init__()
+        n = blocks_per_stage(depth)
+        for name, value in (("width", width), ("in_channels", in_channels),
+                            ("num_classes", num_classes)):
+            _check_positive_int("CifarNet", name, value)
+        self.depth, self.residual, self.width = depth, residual, width
+        self.in_channels, self.num_classes = in_channels, num_classes
+        self.stem = nn.Sequential(
+            nn.Conv2d(in_channels, width, kernel_size=3, padding=1, bias=False),
+            nn.BatchNorm2d(width), nn.ReLU())
+        stages, channels = [], width
+        for i in range(3):
+            out = width * 2**i
+            stride = 1 if i == 0 else 2
+            blocks = [_make_block(channels, out, stride, residual)]
+            blocks += [_make_block(out, out, 1, residual) for _ in range(n - 1)]
+            stages.append(nn.Sequential(*blocks))
+            channels = out
+        self.stages = nn.Sequential(*stages)
+        self.head = nn.Sequential(nn.AdaptiveAvgPool2d((1, 1)), nn.Flatten(),
+                                  nn.Linear(channels, num_classes))
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.head(self.stages(self.stem(x)))
+
+    def extra_repr(self) -> str:
+        kind = "residual" if self.residual else "plain"
+        return f"depth={self.depth}, {kind}, width={self.width}"
+
+
+def plain_net(depth: int, **kwargs: int) -> CifarNet:
+    """``CifarNet(depth, residual=False, ...)``: no shortcuts."""
+    return CifarNet(depth, residual=False, **kwargs)
+
+
+def residual_net(depth: int, **kwargs: int) -> CifarNet:
+    """``CifarNet(depth, residual=True, ...)``: a shortcut around every block."""
+    return CifarNet(depth, residual=True, **kwargs)
+
+
+def deepen(net: CifarNet, depth: int) -> CifarNet:
+    """A deeper copy of ``net``: same weights, new blocks at the end of each stage.
+
+    Every layer of ``net`` is copied into the new network (including BatchNorm's
+    running statistics); each stage gets ``blocks_per_stage(depth) -
+    blocks_per_stage(net.depth)`` new blocks after its existing ones. New
+    *residual* blocks start with their last BatchNorm scale (gamma) and shift at
+    zero, so their branch outputs zero and the block returns ``ReLU(x) = x`` (its
+    input comes out of a ReLU): the deeper network computes exactly ``net``'s
+    function. New *plain* blocks keep PyTorch's default initialisation, since a
+    plain block has no setting of its BatchNorm that makes it the identity.
+
+    ``net`` is left unchanged; the copy is on ``net``'s device, in its mode.
+    """
+    if not isinstance(net, CifarNet):
+        raise TypeError(f"deepen needs a CifarNet, got {type(net).__name__}")
+    old, new = blocks_per_stage(net.depth), blocks_per_stage(depth)
+    if new < old:
+        raise ValueError(f"deepen grows a network: depth {depth} is less than the "
+                         f"network's {net.depth}")
+    device = next(net.parameters()).device
+    grown = CifarNet(depth, residual=net.residual, width=net.width,
+                     in_channels=net.in_channels, num_classes=net.num_classes).to(device)
+    grown.stem.load_state_dict(net.stem.state_dict())
+    grown.head.load_state_dict(net.head.state_dict())
+    for old_stage, new_stage in zip(net.stages.children(), grown.stages.children()):
+        old_blocks = list(old_stage.children())
+        for j, block in enumerate(new_stage.children()):
+            if j < old:
+                block.load_state_dict(old_blocks[j].state_dict())
+            elif isinstance(block, Residual):
+                with torch.no_grad():
+                    block.bn2.weight.zero_()
+                    block.bn2.bias.zero_()
+    return grown.train(net.training)
