@@ -6,10 +6,20 @@ One module per idea:
   :mod:`resnotes.scale`: the three operations of residual networks;
 * :mod:`resnotes.blocks`: the residual block (``Residual``);
 * :mod:`resnotes.resnet`: ResNet-18 in d2l's layout;
+* :mod:`resnotes.depth`: plain and residual CIFAR-style nets of any depth, grown by
+  identity blocks; :mod:`resnotes.probes`: per-layer gradient norms (chapters 1-2);
+* :mod:`resnotes.shortcuts`: shortcut options A/B/C/D; :mod:`resnotes.flops`:
+  multiply-accumulate counts; :mod:`resnotes.memory`: peak tensor memory;
+  :mod:`resnotes.scaled_resnet`: residual nets with scaled branches (chapters 4-6);
+* :mod:`resnotes.conv`: cross-correlation, output sizes, receptive fields;
+  :mod:`resnotes.equivariance`: shift equivariance and invariance;
+  :mod:`resnotes.lenet`: LeNet-5 (chapter 7);
 * :mod:`resnotes.data`: Fashion-MNIST, found offline and verified;
 * :mod:`resnotes.train`: the training loop; :mod:`resnotes.plot`: its figures;
+  :mod:`resnotes.augment`, :mod:`resnotes.recipe`, :mod:`resnotes.gemm_conv`: speed;
 * :mod:`resnotes.sizes`: smoke / book / full;
 * :mod:`resnotes.records`: what each chapter ran, at which size, for how long;
+* :mod:`resnotes.student`: student versions of chapters (``python -m resnotes student``);
 * :mod:`resnotes.summary`, :mod:`resnotes.display`, :mod:`resnotes.device`: helpers.
 """
 
