@@ -5,7 +5,8 @@ reads each chosen chapter notebook, which follows AUTHORING.md: exercises are
 ``{exercise}`` directives with a ``:label:``; solutions are ``{solution} label``
 (prose) or ``{solution-start} label`` ... code cells ... ``{solution-end}``; a
 checkable exercise's solution ends with a code cell tagged ``check`` (and
-``remove-cell``) holding only asserts about the variable the exercise names.
+``remove-cell``) holding asserts about the variable the exercise names (and at most
+imports and private helpers ``_like_this`` before them).
 
 For each chapter it writes an otter-grader *master notebook* (an ``ASSIGNMENT
 CONFIG`` raw cell; every checkable exercise a question whose prompt is the
@@ -207,7 +208,7 @@ def parse_chapter(nb: dict[str, Any], name: str) -> Chapter:
     breaks AUTHORING.md: a ``solution-start`` without ``solution-end`` (or the
     reverse), nested solutions, a solution for an unknown label, an exercise
     without a label or a solution, a check cell outside a solution or not its
-    last code cell, or a check cell that is not only asserts about a variable
+    last code cell, or a check cell that is not asserts (plus set-up) about a variable
     the solution defines.
     """
     parts: list[tuple[str, Any]] = []
@@ -282,6 +283,20 @@ def parse_chapter(nb: dict[str, Any], name: str) -> Chapter:
     return Chapter(name, parts, exercises)
 
 
+def _allowed_in_check(stmt: ast.stmt) -> bool:
+    """Asserts; and, to set them up, imports and private helpers (``_w = ...``).
+
+    Nothing that shows a value: otter runs the cell as a doctest, where any
+    output (even a call's return value) is a mismatch.
+    """
+    if isinstance(stmt, (ast.Assert, ast.Import, ast.ImportFrom)):
+        return True
+    if isinstance(stmt, (ast.Assign, ast.AnnAssign)):
+        targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
+        return all(isinstance(t, ast.Name) and t.id.startswith("_") for t in targets)
+    return False
+
+
 def _validate_check(cell: dict[str, Any], ex: Exercise, where: str) -> None:
     tags = cell.get("metadata", {}).get("tags", [])
     if "remove-cell" not in tags:
@@ -291,8 +306,9 @@ def _validate_check(cell: dict[str, Any], ex: Exercise, where: str) -> None:
         tree = ast.parse(src)
     except SyntaxError as e:
         raise StudentError(f"{where}: the check cell of {ex.label} is not valid Python: {e}") from e
-    if not tree.body or not all(isinstance(s, ast.Assert) for s in tree.body):
-        raise StudentError(f"{where}: the check cell of {ex.label} must hold only assert statements")
+    if not any(isinstance(s, ast.Assert) for s in tree.body) or not all(map(_allowed_in_check, tree.body)):
+        raise StudentError(f"{where}: the check cell of {ex.label} must hold assert statements, "
+                           "with at most imports and helpers named _like_this before them (nothing that shows a value)")
     if not ex.solution_code:
         raise StudentError(f"{where}: the check cell of {ex.label} follows no solution code")
     defined: set[str] = set()
