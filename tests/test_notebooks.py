@@ -103,3 +103,16 @@ def test_notebooks_import_rather_than_paste_package_code(path: Path) -> None:
         for node in ast.walk(tree):
             if isinstance(node, (ast.ClassDef, ast.FunctionDef)):
                 assert node.name not in exported, f"{path.name} redefines resnotes.{node.name}"
+
+
+def test_bibliography_parses_and_every_cited_key_exists() -> None:
+    import pybtex.database
+
+    bib = pybtex.database.parse_file(str(ROOT / "references.bib"))  # raises on a syntax error
+    cited: set[str] = set()
+    for path in [*NOTEBOOKS, ROOT / "intro.md", *(ROOT / "appendices").glob("*.md")]:
+        text = path.read_text()
+        for keys in re.findall(r"\{(?:foot)?cite(?::[a-z]+)?\}`([A-Za-z0-9_:, -]+)`", text):
+            cited |= {k.strip() for k in keys.split(",")}
+    assert cited, "no citations found: the pattern is wrong"
+    assert cited <= set(bib.entries), f"cited but not in references.bib: {sorted(cited - set(bib.entries))}"
