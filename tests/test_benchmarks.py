@@ -59,10 +59,23 @@ def test_peak_memory_sees_an_allocation() -> None:
     assert mem.peak_bytes > 150 * 2**20
 
 
-@pytest.mark.parametrize("path", sorted((ROOT / "benchmarks" / "results").glob("*.json")),
+@pytest.mark.parametrize("path", sorted(p for p in (ROOT / "benchmarks" / "results").glob("*.json")
+                                       if not p.name.startswith("chapter-times-")),
                          ids=lambda p: p.name)
 def test_stored_results_say_where_they_were_measured(path: Path) -> None:
     result = json.loads(path.read_text())
     env = result["environment"]
     assert {"torch", "cpu", "cpu_count", "date"} <= set(env)
     assert result["benchmark"] == path.stem.split("-", 1)[0]
+
+
+@pytest.mark.parametrize("path", sorted((ROOT / "benchmarks" / "results").glob("chapter-times-*.json")),
+                         ids=lambda p: p.name)
+def test_stored_chapter_times_are_run_records(path: Path) -> None:
+    """Written by `python -m resnotes records`: size -> chapter -> one chapter's run record."""
+    table = json.loads(path.read_text())
+    assert set(table) <= {"smoke", "book", "full"} and table
+    for size, chapters in table.items():
+        for chapter, record in chapters.items():
+            assert record["size"] == size and record["chapter"] == chapter
+            assert record["seconds"] > 0 and {"device", "cpu", "cpu_count", "torch"} <= set(record)
