@@ -14,6 +14,8 @@ from collections.abc import Callable
 import torch
 from torch import nn
 
+from .summary import run_with_hooks
+
 __all__ = ["count_macs", "macs_by_module", "count_elementwise"]
 
 
@@ -33,20 +35,9 @@ def _run_with_hooks(model: nn.Module, input_shape: tuple[int, ...],
     if len(input_shape) < 2 or any(not isinstance(d, int) or d < 1 for d in input_shape):
         raise ValueError(f"input_shape must be positive integers with a batch dimension, "
                          f"e.g. (1, 1, 28, 28); got {input_shape!r}")
-    hooks = []
-    for name, mod in model.named_modules():
-        if isinstance(mod, (nn.Conv2d, nn.Linear)):
-            hooks.append(mod.register_forward_hook(
-                lambda m, i, o, name=name: record(name, m, o)))
-    was_training = model.training
-    model.eval()
-    try:
-        with torch.no_grad():
-            model(torch.zeros(input_shape, device=device))
-    finally:
-        for h in hooks:
-            h.remove()
-        model.train(was_training)
+    targets = [(name, mod) for name, mod in model.named_modules()
+               if isinstance(mod, (nn.Conv2d, nn.Linear))]
+    run_with_hooks(model, input_shape, targets, record, device=device)
 
 
 def macs_by_module(model: nn.Module, input_shape: tuple[int, ...], *,

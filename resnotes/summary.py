@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 import torch
@@ -40,7 +40,6 @@ def layer_table(model: nn.Module, input_shape: tuple[int, ...], *,
     model's total when the listed modules cover every parameter once.
     """
     rows: list[LayerRow] = []
-    hooks = []
     modules = dict(model.named_modules())
     if names is None:
         names = [n for n, _ in model.named_children()]
@@ -50,13 +49,22 @@ def layer_table(model: nn.Module, input_shape: tuple[int, ...], *,
             raise KeyError(f"{type(model).__name__} has no submodule {n!r}")
         targets.append((n, modules[n]))
 
-    def make_hook(name: str):  # type: ignore[no-untyped-def]
-        def hook(mod: nn.Module, inp: object, out: torch.Tensor) -> None:
-            rows.append(LayerRow(name, type(mod).__name__, tuple(out.shape), count_parameters(mod)))
-        return hook
+    def record(name: str, mod: nn.Module, out: torch.Tensor) -> None:
+        rows.append(LayerRow(name, type(mod).__name__, tuple(out.shape), count_parameters(mod)))
 
-    for name, mod in targets:
-        hooks.append(mod.register_forward_hook(make_hook(name)))
+    run_with_hooks(model, input_shape, targets, record, device=device)
+    return rows
+
+
+def run_with_hooks(model: nn.Module, input_shape: tuple[int, ...],
+                   targets: Iterable[tuple[str, nn.Module]],
+                   record: Callable[[str, nn.Module, torch.Tensor], None], *,
+                   device: torch.device | str = "cpu") -> None:
+    """Run ``model`` once on zeros of ``input_shape`` (eval mode, no grad), calling
+    ``record(name, module, output)`` after each target module; the model's
+    training mode is restored and every hook removed, even on error."""
+    hooks = [mod.register_forward_hook(lambda m, i, o, name=name: record(name, m, o))
+             for name, mod in targets]
     was_training = model.training
     model.eval()
     try:
@@ -66,4 +74,3 @@ def layer_table(model: nn.Module, input_shape: tuple[int, ...], *,
         for h in hooks:
             h.remove()
         model.train(was_training)
-    return rows
