@@ -109,7 +109,7 @@ def run_resnotes(args: argparse.Namespace, device: torch.device) -> dict:
     with memory.measure():
         t0 = time.perf_counter()
         hist = resnotes.fit(net, data, epochs=args.epochs, batch_size=args.batch_size, lr=args.lr,
-                            momentum=0.0, weight_decay=0.0, schedule="constant", normalize=False,
+                            momentum=0.0, nesterov=False, weight_decay=0.0, schedule="constant", normalize=False,
                             resize=args.resize, device=device, seed=args.seed, log=False)
         wall = time.perf_counter() - t0
     n_train = (len(data.train_images) // args.batch_size) * args.batch_size

@@ -90,17 +90,21 @@ class FashionMNIST:
         Both files are in the upstream order, whose classes are well mixed, so a
         prefix keeps the classes close to balanced.
         """
-        for name, n, full in (("train", train, 60_000), ("test", test, 10_000)):
+        for name, n, full in (("train", train, len(self.train_images)),
+                              ("test", test, len(self.test_images))):
             if n is not None and not 0 < n <= full:
-                raise ValueError(f"subset {name}={n}: must be between 1 and {full}, or None for all")
+                raise ValueError(f"subset {name}={n}: this data set has {full} {name} images; "
+                                 f"ask for 1 to {full}, or None for all")
         tr = slice(None, train)
         te = slice(None, test)
         return FashionMNIST(self.train_images[tr], self.train_labels[tr],
                             self.test_images[te], self.test_labels[te], self.source)
 
     def __repr__(self) -> str:
+        # No path: a notebook's stored output must not show the machine it ran on
+        # (the folder is ``self.source``).
         return (f"FashionMNIST(train={tuple(self.train_images.shape)}, "
-                f"test={tuple(self.test_images.shape)}, source='{self.source}')")
+                f"test={tuple(self.test_images.shape)})")
 
 
 def _project_cache() -> Path:

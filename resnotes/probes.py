@@ -14,7 +14,7 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
-from .train import preprocess
+from .train import model_device, preprocess
 
 __all__ = ["GradNorm", "dataset_loss", "gradient_norms"]
 
@@ -67,7 +67,7 @@ def gradient_norms(model: nn.Module, images: torch.Tensor, labels: torch.Tensor,
               and not (skip_1x1 and isinstance(m, nn.Conv2d) and m.kernel_size == (1, 1))]
     if not layers:
         raise ValueError("the model has no nn.Conv2d or nn.Linear layer to probe")
-    device = next(model.parameters()).device
+    device = model_device(model)
     buffers = {k: v.clone() for k, v in model.state_dict().items()
                if "running" in k or "num_batches" in k}
     was_training = model.training
@@ -96,7 +96,7 @@ def dataset_loss(model: nn.Module, images: torch.Tensor, labels: torch.Tensor, *
     _check_batch(images, labels)
     if batch_size < 1:
         raise ValueError(f"batch_size must be positive, got {batch_size}")
-    device = next(model.parameters()).device
+    device = model_device(model)
     was_training = model.training
     model.eval()
     total = 0.0

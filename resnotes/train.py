@@ -15,7 +15,7 @@ import math
 import os
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
@@ -27,7 +27,8 @@ from .augment import AUGMENTATIONS, augment as apply_augmentation
 from .data import FashionMNIST
 from .device import describe_device, pick_device
 
-__all__ = ["History", "MEAN", "STD", "deterministic", "evaluate", "fit", "predict", "preprocess"]
+__all__ = ["History", "MEAN", "STD", "deterministic", "evaluate", "fit", "lr_factor", "model_device",
+           "predict", "preprocess"]
 
 # Mean and standard deviation of the Fashion-MNIST training pixels (in [0, 1]).
 MEAN, STD = 0.2860, 0.3530
@@ -58,7 +59,8 @@ class History:
 
     Per epoch: ``train_loss``, ``train_acc``, ``test_acc``, ``seconds``
     (cumulative training time, evaluation excluded). Per step: ``step_loss``
-    with ``step_epoch`` (fractional epoch) for smooth learning curves.
+    with ``step_epoch`` (fractional epoch) for smooth learning curves, and
+    ``step_lr``, the learning rate the step used. ``model``: the trained network.
     """
 
     train_loss: list[float] = field(default_factory=list)
@@ -67,8 +69,10 @@ class History:
     seconds: list[float] = field(default_factory=list)
     step_loss: list[float] = field(default_factory=list)
     step_epoch: list[float] = field(default_factory=list)
+    step_lr: list[float] = field(default_factory=list)
     images_seen: int = 0
     device: str = ""
+    model: nn.Module | None = field(default=None, repr=False, compare=False)
 
     @property
     def epochs(self) -> int:
@@ -134,18 +138,33 @@ def _autocast(device: torch.device, amp: bool | None):  # type: ignore[no-untype
     return torch.autocast(device_type=device.type, dtype=torch.bfloat16, enabled=enabled)
 
 
+def model_device(model: nn.Module, fallback: torch.device | None = None) -> torch.device:
+    """The device of ``model``'s first parameter (or buffer).
+
+    A model with neither (e.g. ``nn.Flatten()``) runs anywhere: ``fallback`` is
+    returned then, and without one a ``ValueError`` says so.
+    """
+    for tensor in (*model.parameters(), *model.buffers()):
+        return tensor.device
+    if fallback is not None:
+        return fallback
+    raise ValueError(f"{type(model).__name__} has no parameters or buffers, so it has no device; "
+                     "pass the device explicitly")
+
+
 @torch.no_grad()
 def predict(model: nn.Module, images: torch.Tensor, *, batch_size: int = 1000,
             resize: int | None = None, normalize: bool = True, flip_tta: bool = False,
             amp: bool | None = None) -> torch.Tensor:
     """Predicted class of each ``uint8`` image (model in eval mode), on the model's device.
 
+    A model without parameters or buffers runs on the images' device.
     ``flip_tta`` averages the logits of each image and its mirror image
     (test-time augmentation); ``amp`` as in :func:`fit`.
     """
     if len(images) == 0:
         raise ValueError("predict needs at least one image")
-    device = next(model.parameters()).device
+    device = model_device(model, fallback=images.device)
     was_training = model.training
     model.eval()
     preds = []
@@ -174,34 +193,73 @@ def evaluate(model: nn.Module, images: torch.Tensor, labels: torch.Tensor, *,
     return (pred == labels.to(pred.device)).sum().item() / len(labels)
 
 
-def fit(model: nn.Module, data: FashionMNIST, *, epochs: int, batch_size: int = 128,
-        lr: float = 0.05, momentum: float = 0.9, weight_decay: float = 5e-4,
-        schedule: str = "onecycle", label_smoothing: float = 0.0,
+def _is_channels_last(model: nn.Module) -> bool:
+    """Whether the model's 4-D weights are stored as NHWC."""
+    weights = [p for p in model.parameters() if p.dim() == 4]
+    return bool(weights) and all(p.is_contiguous(memory_format=torch.channels_last)
+                                 and not p.is_contiguous() for p in weights)
+
+
+def lr_factor(schedule: str, total_steps: int) -> Callable[[int], float]:
+    """The learning-rate multiplier of step ``0 .. total_steps - 1`` (the peak is 1).
+
+    ``"constant"``: 1 throughout. ``"onecycle"``: a linear warm-up over the first
+    25% of the steps (the first step at ``1 / warm``, the last warm-up step at 1),
+    then a cosine decay that reaches 0 after the last step.
+    """
+    if schedule not in ("constant", "onecycle"):
+        raise ValueError(f"schedule must be 'constant' or 'onecycle', got {schedule!r}")
+    if total_steps < 1:
+        raise ValueError(f"total_steps must be >= 1, got {total_steps}")
+    if schedule == "constant":
+        return lambda step: 1.0
+    warm = max(1, int(0.25 * total_steps))
+
+    def factor(step: int) -> float:
+        if step < warm:
+            return (step + 1) / warm
+        return 0.5 * (1 + math.cos(math.pi * (step - warm) / max(1, total_steps - warm)))
+    return factor
+
+
+def fit(model: nn.Module | Callable[[], nn.Module], data: FashionMNIST, *, epochs: int,
+        batch_size: int = 128, lr: float = 0.05, momentum: float = 0.9, nesterov: bool = True,
+        weight_decay: float = 5e-4, schedule: str = "onecycle", label_smoothing: float = 0.0,
         resize: int | None = None, normalize: bool = True, augment: str = "none",
-        flip_tta: bool = False, channels_last: bool = True, amp: bool | None = None,
+        flip_tta: bool = False, channels_last: bool | None = None, amp: bool | None = None,
         device: torch.device | str | None = None,
         seed: int = 0, progress: bool | None = None, log: bool = True) -> History:
     """Train ``model`` with SGD on ``data`` and return its :class:`History`.
+
+    ``model`` is a network, or a function without arguments that builds one: then
+    ``seed`` also fixes the initial weights, and the network is ``History.model``.
+    ``fit`` leaves no global state changed: PyTorch's random generators are
+    restored on return (every random draw of training comes from ``seed``), as
+    are cuDNN's settings, the model's train/eval mode and its memory format. The
+    model is moved to ``device`` and stays there, with its trained weights.
 
     Args:
         epochs: passes over the training set.
         batch_size: images per step; the last incomplete batch is dropped.
         lr: the learning rate (the peak rate with ``schedule="onecycle"``).
-        momentum, weight_decay: of ``torch.optim.SGD``.
-        schedule: ``"constant"`` (d2l's) or ``"onecycle"`` (linear warm-up to
-            ``lr`` over the first 25% of steps, then cosine decay to 0).
+        momentum, nesterov, weight_decay: of ``torch.optim.SGD`` (Nesterov
+            momentum by default; d2l uses plain momentum).
+        schedule: ``"constant"`` (d2l's) or ``"onecycle"`` (see :func:`lr_factor`).
         label_smoothing: of the cross-entropy loss.
         resize: side of the square images the model sees (``None``: 28).
         normalize: subtract the mean, divide by the standard deviation.
         augment: ``"none"``, ``"flip"`` (mirror half of each batch) or
             ``"flip-crop"`` (also shift by up to 2 pixels), done on the device.
         flip_tta: evaluate on each test image and its mirror image.
-        channels_last: store activations as NHWC, which the convolution kernels
-            of CPUs and recent GPUs run faster.
+        channels_last: run convolutions on NHWC tensors. Default: on CUDA only.
+            On CPUs it does not pay for these small networks, and PyTorch's CPU
+            kernels for it can crash with one thread (see
+            ``tests/test_known_crashes.py``).
         amp: bf16 autocast; by default on for CUDA, off elsewhere.
         device: where to train; by default :func:`resnotes.pick_device`.
-        seed: seeds the batch order (seed the initial weights yourself, with
-            ``torch.manual_seed``, before building the model).
+        seed: fixes the batch order, the augmentation, dropout and every other
+            random draw during training, and the initial weights when ``model``
+            is a function.
         progress: show a progress bar per epoch (default: unless
             ``$RESNOTES_PROGRESS=0``).
         log: print one line per epoch.
@@ -218,36 +276,72 @@ def fit(model: nn.Module, data: FashionMNIST, *, epochs: int, batch_size: int = 
         raise ValueError(f"schedule must be 'constant' or 'onecycle', got {schedule!r}")
     if augment not in AUGMENTATIONS:
         raise ValueError(f"augment must be one of {', '.join(AUGMENTATIONS)}, got {augment!r}")
+    if nesterov and momentum <= 0:
+        raise ValueError("nesterov=True needs momentum > 0; pass nesterov=False for plain SGD")
+    if isinstance(model, nn.Module):
+        net = model
+    elif callable(model):
+        with torch.random.fork_rng(devices=[]):
+            torch.manual_seed(seed)
+            net = model()
+        if not isinstance(net, nn.Module):
+            raise TypeError(f"the model function returned {type(net).__name__}, not an nn.Module")
+    else:
+        raise TypeError(f"model must be an nn.Module or a function that builds one, "
+                        f"got {type(model).__name__}")
+    if not any(True for _ in net.parameters()):
+        raise ValueError(f"{type(net).__name__} has no parameters to train")
     dev = torch.device(device) if device is not None else pick_device()
+    if channels_last is None:
+        channels_last = dev.type == "cuda"
     fmt = torch.channels_last if channels_last else torch.contiguous_format
-    if dev.type == "cuda":
-        torch.backends.cudnn.benchmark = True  # shapes are fixed: let cuDNN pick kernels
-    model.to(dev)
-    model.to(memory_format=fmt)
+    was_training = net.training
+    # convert back afterwards only what fit converted
+    restore_format = channels_last and not _is_channels_last(net)
+    previous_benchmark = torch.backends.cudnn.benchmark
+    fork_devices = [dev.index if dev.index is not None else torch.cuda.current_device()] \
+        if dev.type == "cuda" else []
+    net.to(dev)
+    try:
+        with torch.random.fork_rng(devices=fork_devices):
+            torch.manual_seed(seed)  # dropout and any other draw inside the model
+            if dev.type == "cuda" and not torch.are_deterministic_algorithms_enabled():
+                torch.backends.cudnn.benchmark = True  # fixed shapes: let cuDNN pick kernels
+            if channels_last:
+                net.to(memory_format=fmt)
+            return _train(net, data, dev, fmt, epochs=epochs, batch_size=batch_size, lr=lr,
+                          momentum=momentum, nesterov=nesterov, weight_decay=weight_decay,
+                          schedule=schedule, label_smoothing=label_smoothing, resize=resize,
+                          normalize=normalize, augment=augment, flip_tta=flip_tta, amp=amp,
+                          seed=seed, progress=progress, log=log)
+    finally:
+        torch.backends.cudnn.benchmark = previous_benchmark
+        if restore_format:
+            net.to(memory_format=torch.contiguous_format)
+        net.train(was_training)
+
+
+def _train(model: nn.Module, data: FashionMNIST, dev: torch.device, fmt: torch.memory_format, *,
+           epochs: int, batch_size: int, lr: float, momentum: float, nesterov: bool,
+           weight_decay: float, schedule: str, label_smoothing: float, resize: int | None,
+           normalize: bool, augment: str, flip_tta: bool, amp: bool | None, seed: int,
+           progress: bool | None, log: bool) -> History:
+    """The training loop of :func:`fit` (arguments checked there)."""
     x_train, y_train = data.train_images.to(dev), data.train_labels.to(dev)
     x_test, y_test = data.test_images.to(dev), data.test_labels.to(dev)
     n = len(x_train)
     batch_size = min(batch_size, n)
     steps_per_epoch = n // batch_size
     total_steps = epochs * steps_per_epoch
-    gen = torch.Generator(device="cpu").manual_seed(seed)
+    order_gen = torch.Generator(device="cpu").manual_seed(seed)
+    augment_gen = torch.Generator(device=dev).manual_seed(seed + 1_000_003)
 
     opt = torch.optim.SGD(model.parameters(), lr=lr, momentum=momentum,
-                          weight_decay=weight_decay, nesterov=momentum > 0)
-    if schedule == "onecycle":
-        warm = max(1, int(0.25 * total_steps))
-
-        def factor(step: int) -> float:
-            if step < warm:
-                return (step + 1) / warm
-            return 0.5 * (1 + math.cos(math.pi * (step - warm) / max(1, total_steps - warm)))
-    else:
-        def factor(step: int) -> float:
-            return 1.0
-    sched = torch.optim.lr_scheduler.LambdaLR(opt, factor)
+                          weight_decay=weight_decay, nesterov=nesterov)
+    sched = torch.optim.lr_scheduler.LambdaLR(opt, lr_factor(schedule, total_steps))
     loss_fn = nn.CrossEntropyLoss(label_smoothing=label_smoothing)
 
-    hist = History(device=describe_device(dev))
+    hist = History(device=describe_device(dev), model=model)
     show = _progress_enabled(progress)
     if log:
         print(f"training on {hist.device}: {n:,} images, {steps_per_epoch} steps "
@@ -255,7 +349,7 @@ def fit(model: nn.Module, data: FashionMNIST, *, epochs: int, batch_size: int = 
     elapsed = 0.0
     for epoch in range(epochs):
         model.train()
-        order = torch.randperm(n, generator=gen).to(dev)
+        order = torch.randperm(n, generator=order_gen).to(dev)
         step_losses = torch.zeros(steps_per_epoch, device=dev)
         correct = torch.zeros((), dtype=torch.long, device=dev)
         bar = _progress_bar(steps_per_epoch, f"epoch {epoch + 1}/{epochs}", show)
@@ -263,8 +357,9 @@ def fit(model: nn.Module, data: FashionMNIST, *, epochs: int, batch_size: int = 
         for s in range(steps_per_epoch):
             idx = order[s * batch_size:(s + 1) * batch_size]
             x = preprocess(x_train[idx], resize=resize, normalize=normalize)
-            x = apply_augmentation(x, augment).contiguous(memory_format=fmt)
+            x = apply_augmentation(x, augment, augment_gen).contiguous(memory_format=fmt)
             y = y_train[idx]
+            hist.step_lr.append(opt.param_groups[0]["lr"])
             with _autocast(dev, amp):
                 out = model(x)
                 loss = loss_fn(out.float(), y)

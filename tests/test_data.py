@@ -31,9 +31,9 @@ def test_subset_takes_a_prefix_and_validates(fashion) -> None:
     small = fashion.subset(100, 50)
     assert len(small.train_images) == 100 and len(small.test_labels) == 50
     assert torch.equal(small.train_images, fashion.train_images[:100])
-    with pytest.raises(ValueError, match="between 1 and 60000"):
+    with pytest.raises(ValueError, match="ask for 1 to 60000"):
         fashion.subset(0)
-    with pytest.raises(ValueError, match="between 1 and 10000"):
+    with pytest.raises(ValueError, match="ask for 1 to 10000"):
         fashion.subset(10, 20_000)
 
 
@@ -123,3 +123,18 @@ def test_check_command(capsys: pytest.CaptureFixture[str]) -> None:
     assert data_mod._main(["x", "check-data"]) == 0
     assert "Fashion-MNIST OK" in capsys.readouterr().out
     assert data_mod._main(["x"]) == 2
+
+
+def test_subset_of_a_subset_is_checked_against_its_own_size(fashion) -> None:
+    small = fashion.subset(100, 20)
+    assert len(small.subset(50, 20).train_images) == 50
+    with pytest.raises(ValueError, match="has 100 train images"):
+        small.subset(101)
+    with pytest.raises(ValueError, match="has 20 test images"):
+        small.subset(test=21)
+
+
+def test_repr_shows_no_path(fashion) -> None:
+    text = repr(fashion.subset(10, 10))
+    assert text == "FashionMNIST(train=(10, 28, 28), test=(10, 28, 28))"
+    assert str(fashion.source) not in text
