@@ -83,6 +83,46 @@ def test_stored_outputs_are_clean(path: Path) -> None:
             assert cell.get("execution_count") is not None, f"cell {i}: outputs without execution count"
 
 
+# An absolute path of some machine (POSIX roots where builds and homes live, or a Windows drive).
+ABSOLUTE_PATH = re.compile(r"(?<![\w.:/~])(?:/(?:home|root|work|tmp|usr|opt|var|mnt|srv|Users|private|"
+                           r"content|scratch|data)/[^\s'\"<>]*|[A-Za-z]:\\\\[^\s'\"<>]+)")
+# Words that describe the machine or session a run happened on, not the book.
+MACHINE_NOTES = re.compile(r"\b(?:worktree|wt-\w+|contended|contention|EPYC|Xeon|parallel sessions)\b",
+                           re.IGNORECASE)
+
+
+def _output_texts(cell: dict) -> list[str]:
+    texts = []
+    for out in cell.get("outputs", []):
+        if "text" in out:
+            texts.append("".join(out["text"]) if isinstance(out["text"], list) else out["text"])
+        for mime, value in out.get("data", {}).items():
+            if not mime.startswith("image/"):
+                texts.append("".join(value) if isinstance(value, list) else json.dumps(value))
+    return texts
+
+
+def test_the_path_and_machine_detectors_find_what_they_look_for() -> None:
+    assert ABSOLUTE_PATH.search("source='/work/wt-ch12/../shared/data/fashion-mnist'")
+    assert ABSOLUTE_PATH.search("C:\\\\Users\\\\me\\\\data")
+    assert not ABSOLUTE_PATH.search("see https://example.org/home/x and chapters/03.ipynb")
+    assert MACHINE_NOTES.search("stored while four sessions shared the cores (contended)")
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_stored_outputs_name_no_machine(path: Path) -> None:
+    """What GitHub, Colab and the book show must not reveal the machine the outputs came from."""
+    for i, cell in enumerate(_nb(path)["cells"]):
+        for text in _output_texts(cell):
+            found = ABSOLUTE_PATH.search(text)
+            assert not found, f"cell {i} output shows an absolute path: {found.group(0)!r}"
+            note = MACHINE_NOTES.search(text)
+            assert not note, f"cell {i} output speaks of the machine: {note.group(0)!r}"
+        if cell["cell_type"] == "markdown":
+            note = MACHINE_NOTES.search(_src(cell))
+            assert not note, f"cell {i} prose speaks of the machine: {note.group(0)!r}"
+
+
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
 def test_every_glued_name_in_the_text_is_glued_in_code(path: Path) -> None:
     nb = _nb(path)
