@@ -30,7 +30,6 @@ from .lenet import lenet5
 from .depth import CifarNet, PlainBlock, deepen, plain_net, residual_net
 from .data import CLASSES, DataError, FashionMNIST, load_fashion_mnist
 from .device import describe_device, pick_device
-from .gemm_conv import GemmConv2d, convert_small_convs
 from .display import glue, show_source, source_of
 from .identity_add import IdentityAdd, identity_add
 from .plot import plot_history
@@ -52,8 +51,8 @@ __version__ = "0.1.0"
 __all__ = [
     "CifarNet", "GradNorm", "PlainBlock", "dataset_loss", "deepen", "gradient_norms", "plain_net",
     "residual_net",
-    "CLASSES", "DataError", "FashionMNIST", "GemmConv2d", "History", "IdentityAdd", "LayerRow",
-    "ProjectedAdd", "ResNet", "Residual", "Scale", "chapter_settings", "convert_small_convs",
+    "CLASSES", "DataError", "FashionMNIST", "History", "IdentityAdd", "LayerRow",
+    "ProjectedAdd", "ResNet", "Residual", "Scale", "chapter_settings",
     "count_parameters",
     "describe_device", "deterministic", "evaluate", "finish_chapter", "fit", "from_torchvision_state_dict", "glue", "identity_add",
     "layer_table", "load_fashion_mnist", "pick_device", "plot_history", "predict", "preprocess",
