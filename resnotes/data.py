@@ -19,6 +19,9 @@ IDX header of unpacked ones) before it is used; a truncated or corrupt file
 raises :class:`DataError` naming the file. When nothing is found the error
 names every place searched and the ways to fix it.
 
+:func:`preprocess` turns a batch of those ``uint8`` images into the
+normalised floats a network takes (with :data:`MEAN` and :data:`STD`).
+
 Run ``python -m tools check-data`` (in the book's repository) to see which
 copy would be used.
 """
@@ -35,14 +38,18 @@ from pathlib import Path
 
 import numpy as np
 import torch
+from torch.nn import functional as F
 
 __all__ = [
     "CLASSES",
     "DataError",
     "FILES",
     "FashionMNIST",
+    "MEAN",
+    "STD",
     "find_fashion_mnist",
     "load_fashion_mnist",
+    "preprocess",
     "search_paths",
 ]
 
@@ -260,3 +267,25 @@ def load_fashion_mnist(root: str | os.PathLike[str] | None = None, *,
         source=folder,
     )
 
+
+# Mean and standard deviation of the Fashion-MNIST training pixels (in [0, 1]).
+MEAN, STD = 0.2860, 0.3530
+
+
+def preprocess(images: torch.Tensor, *, resize: int | None = None,
+               normalize: bool = True) -> torch.Tensor:
+    """``uint8 [N, H, W]`` (or ``[N, 1, H, W]``) -> ``float32 [N, 1, H', W']``.
+
+    Pixels are scaled to [0, 1]; ``resize`` interpolates bilinearly to
+    ``resize x resize``; ``normalize`` then subtracts :data:`MEAN` and divides by
+    :data:`STD` (a shift and a scale).
+    """
+    if images.dtype != torch.uint8:
+        raise TypeError(f"preprocess expects uint8 images, got {images.dtype}")
+    x = images.unsqueeze(1) if images.dim() == 3 else images
+    x = x.float().div_(255)
+    if resize is not None and resize != x.shape[-1]:
+        x = F.interpolate(x, size=(resize, resize), mode="bilinear", align_corners=False)
+    if normalize:
+        x = (x - MEAN) / STD
+    return x

@@ -14,7 +14,7 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
-from .train import preprocess
+from .data import preprocess
 
 __all__ = ["GradNorm", "dataset_loss", "gradient_norms"]
 
