@@ -43,13 +43,13 @@ $(VENV)/.installed: pyproject.toml constraints.txt
 
 # The published book, at RESNOTES_SIZE (default: book).
 book: setup
-	$(PY) -m resnotes check-data
+	$(PY) -m tools check-data
 	$(VENV)/bin/jupyter-book build . -W -n --keep-going --path-output $(BUILD_ROOT)
 
 # Everything CI checks: types (mypy), unit tests, nbval at smoke size, the -W book build at smoke size,
 # and that site in headless Chromium (Debian's `chromium`; .ci/run installs it).
 test: setup
-	$(PY) -m resnotes check-data
+	$(PY) -m tools check-data
 	$(PY) -m mypy
 	RESNOTES_SIZE=smoke $(PY) -m pytest --nbval tests chapters --ignore=tests/site
 	rm -rf _build/smoke

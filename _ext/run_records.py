@@ -1,7 +1,9 @@
 """Sphinx extension: the run records of the chapters as a table.
 
 Each chapter ends with ``resnotes.finish_chapter``, which writes a JSON record
-(size, seconds, device, CPU, versions) into ``$RESNOTES_RUN_RECORDS``. This
+(size, seconds, device, CPU, versions) into ``$RESNOTES_RUN_RECORDS``; the
+variable's name, the reading and the order of records come from
+:mod:`resnotes.records`, the one definition of the format. This
 extension points that variable at ``<build>/run-records`` (beside the
 jupyter-cache of the same build, so cached and recorded runs stay together)
 before any notebook executes, and renders the records where a page says::
@@ -15,7 +17,6 @@ executed, and the page is rewritten on every build.
 
 from __future__ import annotations
 
-import json
 import os
 import re
 from pathlib import Path
@@ -25,7 +26,8 @@ from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.util.docutils import SphinxDirective
 
-ENV_VAR = "RESNOTES_RUN_RECORDS"
+from resnotes.records import RECORDS_ENV_VAR, read_records
+
 COLUMNS = ("chapter", "size", "run time", "device", "CPU", "torch", "finished (UTC)")
 
 
@@ -48,7 +50,7 @@ def records_dir(app: Sphinx) -> Path:
 def _set_env(app: Sphinx) -> None:
     folder = records_dir(app)
     folder.mkdir(parents=True, exist_ok=True)
-    os.environ[ENV_VAR] = str(folder)
+    os.environ[RECORDS_ENV_VAR] = str(folder)
 
 
 def _chapter_doc(app: Sphinx, chapter: str) -> str | None:
@@ -79,11 +81,7 @@ def _fill(app: Sphinx, doctree: nodes.document, docname: str) -> None:
     placeholders = list(doctree.findall(run_records_node))
     if not placeholders:
         return
-    records: list[dict[str, Any]] = []
-    folder = records_dir(app)
-    for path in sorted(folder.glob("*.json")):
-        records.append(json.loads(path.read_text()))
-    records.sort(key=lambda r: (len(r["chapter"]), r["chapter"]))
+    records = read_records(records_dir(app))
     rows: list[list[nodes.Node]] = []
     for r in records:
         doc = _chapter_doc(app, r["chapter"])

@@ -1,6 +1,6 @@
 """Time to accuracy on Fashion-MNIST with resnotes' recipe, and what each trick buys.
 
-Trains the recipe of ``resnotes.recipe`` once in full and once without each
+Trains the recipe of ``benchmarks/recipe.py`` once in full and once without each
 trick (a leave-one-out ablation), on the full training set, and records the
 test accuracy after every epoch against training time (evaluation excluded).
 
@@ -19,7 +19,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import parser as common_parser, table, write_result  # noqa: E402
 
 import resnotes  # noqa: E402
-from resnotes.recipe import TRICKS, train_fast  # noqa: E402
+from recipe import TRICKS, train_fast  # noqa: E402
 
 THRESHOLDS = (0.90, 0.92, 0.93, 0.94)
 
@@ -61,7 +61,7 @@ def main(argv: list[str] | None = None) -> int:
         path = write_result("time_to_accuracy", device, dict(
             device=resnotes.describe_device(device), epochs=epochs, width=width,
             batch_size=256, lr=0.2, thresholds=list(THRESHOLDS), rows=rows, runs=runs,
-            model=f"resnotes.recipe.fast_resnet(width={width})"))
+            model=f"benchmarks/recipe.py fast_resnet(width={width})"))
         print(f"wrote {path}")
     return 0
 

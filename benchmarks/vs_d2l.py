@@ -36,7 +36,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import parser as common_parser, PeakMemory, table, write_result  # noqa: E402
 
 import resnotes  # noqa: E402
-from resnotes.data import _FILES  # noqa: E402
+from gemm_conv import convert_small_convs  # noqa: E402
+from resnotes.data import FILES  # noqa: E402
 
 GPU_DEFAULTS = dict(epochs=10, train_size=None, test_size=None, resize=96, batch_size=256, lr=0.05)
 CPU_DEFAULTS = dict(epochs=2, train_size=6000, test_size=2000, resize=None, batch_size=256, lr=0.05)
@@ -53,7 +54,7 @@ def d2l_data_dir(source: Path, root: Path) -> Path:
     """Lay the verified files out where d2l's loader looks (``../data``), unpacked."""
     raw = root / "data" / "FashionMNIST" / "raw"
     raw.mkdir(parents=True, exist_ok=True)
-    for name in _FILES:
+    for name in FILES:
         gz = source / f"{name}.gz"
         (raw / name).write_bytes(gzip.decompress(gz.read_bytes()) if gz.exists()
                                  else (source / name).read_bytes())
@@ -104,7 +105,7 @@ def run_resnotes(args: argparse.Namespace, device: torch.device) -> dict:
     torch.manual_seed(args.seed)
     net = resnotes.resnet18()
     xavier(net)
-    resnotes.convert_small_convs(net)  # same parameters and maths; GEMMs for 1-pixel outputs on CPU
+    convert_small_convs(net)  # same parameters and maths; GEMMs for 1-pixel outputs on CPU
     memory = PeakMemory(device)
     with memory.measure():
         t0 = time.perf_counter()

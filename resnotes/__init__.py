@@ -1,11 +1,13 @@
 """resnotes: the helper package of the resnotes book.
 
-One module per idea:
+It holds what the chapters import and teach, one module per idea:
 
 * :mod:`resnotes.identity_add`, :mod:`resnotes.projected_add`,
   :mod:`resnotes.scale`: the three operations of residual networks;
-* :mod:`resnotes.blocks`: the residual block (``Residual``);
-* :mod:`resnotes.resnet`: ResNet-18 in d2l's layout;
+* :mod:`resnotes.blocks`: the one residual block (``BasicBlock``, its parts
+  passed in; ``Residual``, the source's interface to it) and the one stage
+  builder (``make_stage``);
+* :mod:`resnotes.resnet`: ``ResNet`` (stem, stages, head) and ResNet-18 in d2l's layout;
 * :mod:`resnotes.depth`: plain and residual CIFAR-style nets of any depth, grown by
   identity blocks; :mod:`resnotes.probes`: per-layer gradient norms (chapters 1-2);
 * :mod:`resnotes.shortcuts`: shortcut options A/B/C/D; :mod:`resnotes.flops`:
@@ -14,23 +16,26 @@ One module per idea:
 * :mod:`resnotes.conv`: cross-correlation, output sizes, receptive fields;
   :mod:`resnotes.equivariance`: shift equivariance and invariance;
   :mod:`resnotes.lenet`: LeNet-5 (chapter 7);
-* :mod:`resnotes.data`: Fashion-MNIST, found offline and verified;
-* :mod:`resnotes.train`: the training loop; :mod:`resnotes.plot`: its figures;
-  :mod:`resnotes.augment`, :mod:`resnotes.recipe`, :mod:`resnotes.gemm_conv`: speed;
+* :mod:`resnotes.data`: Fashion-MNIST, found offline and verified, and ``preprocess``;
+* :mod:`resnotes.train`: the training loop; :mod:`resnotes.augment`: its augmentations;
+  :mod:`resnotes.plot`: its figures;
 * :mod:`resnotes.sizes`: smoke / book / full;
 * :mod:`resnotes.records`: what each chapter ran, at which size, for how long;
 * :mod:`resnotes.student`: student versions of chapters (``python -m resnotes student``);
-* :mod:`resnotes.summary`, :mod:`resnotes.display`, :mod:`resnotes.device`: helpers.
+* :mod:`resnotes.summary`, :mod:`resnotes.display`, :mod:`resnotes.device`,
+  :mod:`resnotes.diagrams`, :mod:`resnotes.checks`: helpers.
+
+The book's tooling (run records, the data check) is in ``tools/`` and the
+benchmarks' own code in ``benchmarks/``, beside the package: neither is installed.
 """
 
-from .blocks import Residual
+from .blocks import BasicBlock, Residual, basic_block, make_stage
 from .conv import ReceptiveField, conv_output_size, cross_correlate2d, receptive_fields
 from .equivariance import equivariance_error, invariance_error, shift
 from .lenet import lenet5
 from .depth import CifarNet, PlainBlock, deepen, plain_net, residual_net
-from .data import CLASSES, DataError, FashionMNIST, load_fashion_mnist
+from .data import CLASSES, DataError, FashionMNIST, load_fashion_mnist, preprocess
 from .device import describe_device, pick_device
-from .gemm_conv import GemmConv2d, convert_small_convs
 from .display import glue, show_source, source_of
 from .identity_add import IdentityAdd, identity_add
 from .plot import plot_history
@@ -45,15 +50,15 @@ from .scaled_resnet import ScaledResidual, scaled_resnet
 from .shortcuts import AvgPoolShortcut, ShortcutBlock, ZeroPadShortcut, make_shortcut, shortcut_resnet
 from .sizes import chapter_settings, resolve_size
 from .summary import LayerRow, count_parameters, layer_table
-from .train import History, deterministic, evaluate, fit, predict, preprocess
+from .train import History, deterministic, evaluate, fit, predict
 
 __version__ = "0.1.0"
 
 __all__ = [
     "CifarNet", "GradNorm", "PlainBlock", "dataset_loss", "deepen", "gradient_norms", "plain_net",
     "residual_net",
-    "CLASSES", "DataError", "FashionMNIST", "GemmConv2d", "History", "IdentityAdd", "LayerRow",
-    "ProjectedAdd", "ResNet", "Residual", "Scale", "chapter_settings", "convert_small_convs",
+    "CLASSES", "DataError", "FashionMNIST", "History", "IdentityAdd", "LayerRow",
+    "ProjectedAdd", "ResNet", "Residual", "Scale", "chapter_settings",
     "count_parameters",
     "describe_device", "deterministic", "evaluate", "finish_chapter", "fit", "from_torchvision_state_dict", "glue", "identity_add",
     "layer_table", "load_fashion_mnist", "pick_device", "plot_history", "predict", "preprocess",
@@ -62,4 +67,5 @@ __all__ = [
     "equivariance_error", "invariance_error", "shift", "lenet5",
     "count_macs", "macs_by_module", "MemoryReport", "peak_memory", "ScaledResidual", "scaled_resnet",
     "AvgPoolShortcut", "ShortcutBlock", "ZeroPadShortcut", "make_shortcut", "shortcut_resnet",
+    "BasicBlock", "basic_block", "make_stage",
 ]

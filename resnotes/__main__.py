@@ -1,25 +1,20 @@
-"""Command line.
+"""Command line: ``python -m resnotes student 03 05 [--out DIR]`` writes student
+versions of chapters (solutions removed, otter-grader checks added; see
+resnotes/student.py).
 
-* ``python -m resnotes check-data`` says which Fashion-MNIST copy would be used.
-* ``python -m resnotes student 03 05 [--out DIR]`` writes student versions of
-  chapters (solutions removed, otter-grader checks added; see resnotes/student.py).
-* ``python -m resnotes records FOLDER... --into FILE`` merges the chapters' run
-  records of one or more builds into a JSON file (see resnotes/records.py).
+The book's other tooling runs as ``python -m tools <command>`` from the
+repository root (``tools/`` is not installed with the package).
 """
 
 from __future__ import annotations
 
 import sys
 
-from .data import _main
-
 if __name__ == "__main__":
-    if sys.argv[1:2] == ["student"]:
-        from .student import main
+    if sys.argv[1:2] != ["student"]:
+        print("usage: python -m resnotes student CHAPTER... [--out DIR]; "
+              "other commands: python -m tools --help", file=sys.stderr)
+        raise SystemExit(2)
+    from .student import main
 
-        raise SystemExit(main(sys.argv[2:]))
-    if sys.argv[1:2] == ["records"]:
-        from .records import _main as records_main
-
-        raise SystemExit(records_main(sys.argv[2:]))
-    raise SystemExit(_main(sys.argv))
+    raise SystemExit(main(sys.argv[2:]))

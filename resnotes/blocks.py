@@ -1,54 +1,128 @@
-"""The residual block of the source (d2l's layout), written out explicitly.
+"""The residual block, with its varying parts passed in, and the stage that stacks it.
 
-Two 3x3 convolutions, each followed by BatchNorm; ReLU after the first; the
-block's input is added to the branch output before the final ReLU. When the
-block changes the channel count or the resolution, a 1x1 convolution with the
-block's stride (``use_1x1conv=True``) projects the input first.
+Every two-convolution block in the book is one class, :class:`BasicBlock`::
+
+    out = ReLU(shortcut(x) + N(conv3x3(ReLU(N(conv3x3(x))))))
+
+Two 3x3 convolutions, each followed by a normalisation ``N``; a ReLU after the
+first; the shortcut's output is added to the branch's before the final ReLU.
+What differs between the networks of the chapters is passed in, as
+torchvision's ``BasicBlock`` takes ``downsample`` and ``norm_layer``:
+
+* ``shortcut``: how the block builds its shortcut, a function
+  ``(in_channels, out_channels, stride) -> module``, or ``None`` for the
+  identity. A 1x1 projection with or without BatchNorm
+  (:func:`resnotes.projection`), or the zero-padding and average-pool options A
+  and D of :mod:`resnotes.shortcuts`. ``residual=False`` removes the shortcut:
+  the plain block of chapter 1.
+* ``norm_layer``: ``channels -> module``, BatchNorm by default.
+
+:class:`Residual` is the source's (d2l's) interface to the same block, and
+:func:`basic_block` the usual choice inside a network: a projection exactly
+where the shape changes. :func:`make_stage` stacks blocks into a stage; every
+network of the book builds its stages with it.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
+from functools import partial
 
 import torch
 from torch import nn
 from torch.nn import functional as F
 
+from .checks import check_count, check_positive_int
 from .identity_add import identity_add
-from .projected_add import projected_add
+from .projected_add import projected_add, projection
 
-__all__ = ["Residual"]
+__all__ = ["BasicBlock", "BlockFactory", "Residual", "basic_block", "make_stage"]
 
-
-def _check_positive_int(owner: str, name: str, value: object) -> None:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise ValueError(f"{owner}: {name} must be a positive integer, got {value!r}")
+#: Builds a block (or a shortcut) from ``(in_channels, out_channels, stride)``.
+BlockFactory = Callable[[int, int, int], nn.Module]
 
 
-def _check_block_args(in_channels: int, out_channels: int, use_1x1conv: bool,
-                      stride: int, shortcut_bn: bool) -> None:
-    for name, value in (("in_channels", in_channels),
-                        ("out_channels", out_channels), ("stride", stride)):
-        _check_positive_int("Residual", name, value)
-    if not use_1x1conv and (in_channels != out_channels or stride != 1):
-        raise ValueError(
-            f"Residual: in_channels={in_channels}, out_channels={out_channels}, "
-            f"stride={stride} changes the shape, so the input cannot be added "
-            "unchanged (identity-add). Pass use_1x1conv=True to project the "
-            "shortcut (projected-add).")
-    if shortcut_bn and not use_1x1conv:
-        raise ValueError("Residual: shortcut_bn=True needs use_1x1conv=True "
-                         "(an identity shortcut has nothing to normalise)")
-
-
-class Residual(nn.Module):
-    """Residual block: ``ReLU(shortcut(x) + BN(conv(ReLU(BN(conv(x))))))``.
+class BasicBlock(nn.Module):
+    """Two-convolution residual block: ``ReLU(shortcut(x) + N(conv(ReLU(N(conv(x))))))``.
 
     Args:
-        in_channels: input channels (the source's ``input_channels``).
-        out_channels: channels of both 3x3 convolutions and of the output
-            (the source's ``num_channels``).
+        in_channels, out_channels: channels of the input, and of both 3x3
+            convolutions and the output.
+        stride: stride of the first convolution (2 halves the resolution).
+        shortcut: called as ``shortcut(in_channels, out_channels, stride)``
+            to build the shortcut path, which must map the input to the
+            branch's shape; ``None``: the identity.
+        residual: ``False`` for a plain block, with no shortcut at all.
+        norm_layer: called with a channel count; BatchNorm by default.
+        bias: convolution biases (d2l: yes; torchvision: no, BatchNorm
+            has a shift).
+
+    Raises:
+        ValueError: a count is not a positive integer, or the shape changes
+            and there is no shortcut to map the input.
+    """
+
+    def __init__(self, in_channels: int, out_channels: int, stride: int = 1, *,
+                 shortcut: BlockFactory | None = None, residual: bool = True,
+                 norm_layer: Callable[[int], nn.Module] = nn.BatchNorm2d,
+                 bias: bool = False) -> None:
+        super().__init__()
+        check_positive_int(type(self).__name__, in_channels=in_channels,
+                           out_channels=out_channels, stride=stride)
+        if residual and shortcut is None and (in_channels != out_channels or stride != 1):
+            raise ValueError(
+                f"{type(self).__name__}: {in_channels} -> {out_channels} channels with stride "
+                f"{stride} changes the shape, so the input cannot be added unchanged "
+                "(identity-add); pass a shortcut that maps it, e.g. resnotes.projection.")
+        if not residual and shortcut is not None:
+            raise ValueError(f"{type(self).__name__}: a plain block (residual=False) has no shortcut")
+        self.residual = residual
+        self.conv1 = nn.Conv2d(in_channels, out_channels, kernel_size=3,
+                               padding=1, stride=stride, bias=bias)
+        self.conv2 = nn.Conv2d(out_channels, out_channels, kernel_size=3,
+                               padding=1, bias=bias)
+        self.shortcut: nn.Module | None = (
+            None if shortcut is None else shortcut(in_channels, out_channels, stride))
+        self.bn1 = norm_layer(out_channels)
+        self.bn2 = norm_layer(out_channels)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        y = F.relu(self.bn1(self.conv1(x)))
+        y = self.bn2(self.conv2(y))
+        if not self.residual:
+            return F.relu(y)
+        if self.shortcut is None:  # `is None`, not module truthiness
+            return F.relu(identity_add(x, y))
+        return F.relu(projected_add(x, y, self.shortcut))
+
+    @torch.no_grad()
+    def zero_branch_(self) -> None:
+        """Zero the last normalisation's scale and shift, so the branch outputs zero.
+
+        The block then returns ``ReLU(x)``, which is ``x`` for the
+        non-negative inputs it gets inside a ResNet: it starts as the identity.
+        """
+        for name in ("weight", "bias"):
+            param = getattr(self.bn2, name, None)
+            if not isinstance(param, torch.Tensor):
+                raise TypeError(f"{type(self.bn2).__name__} has no {name} to set to zero")
+            param.zero_()
+
+    def extra_repr(self) -> str:
+        return "" if self.residual else "residual=False"
+
+
+class Residual(BasicBlock):
+    """The source's residual block: d2l's ``Residual``, as a :class:`BasicBlock`.
+
+    ``Residual(input_channels, num_channels, use_1x1conv, strides)`` in the
+    source is ``Residual(in_channels, out_channels, use_1x1conv, stride)``
+    here. The projection is a 1x1 convolution with the block's stride.
+
+    Args:
+        in_channels, out_channels, stride: as in :class:`BasicBlock`.
         use_1x1conv: project the shortcut with a 1x1 convolution (needed
             when ``in_channels != out_channels`` or ``stride != 1``).
-        stride: stride of the first 3x3 convolution and of the projection.
         bias: convolution biases, as in the source and d2l; torchvision's
             ResNets use ``bias=False``.
         shortcut_bn: BatchNorm after the projection, as in torchvision.
@@ -61,36 +135,45 @@ class Residual(nn.Module):
     def __init__(self, in_channels: int, out_channels: int,
                  use_1x1conv: bool = False, stride: int = 1, *,
                  bias: bool = True, shortcut_bn: bool = False) -> None:
-        super().__init__()
-        _check_block_args(in_channels, out_channels, use_1x1conv, stride,
-                          shortcut_bn)
-        self.conv1 = nn.Conv2d(in_channels, out_channels, kernel_size=3,
-                               padding=1, stride=stride, bias=bias)
-        self.conv2 = nn.Conv2d(out_channels, out_channels, kernel_size=3,
-                               padding=1, bias=bias)
-        self.conv3: nn.Conv2d | None = None
-        self.bn3: nn.BatchNorm2d | None = None
-        if use_1x1conv:
-            self.conv3 = nn.Conv2d(in_channels, out_channels, kernel_size=1,
-                                   stride=stride, bias=bias)
-            if shortcut_bn:
-                self.bn3 = nn.BatchNorm2d(out_channels)
-        self.bn1 = nn.BatchNorm2d(out_channels)
-        self.bn2 = nn.BatchNorm2d(out_channels)
+        check_positive_int("Residual", in_channels=in_channels,
+                           out_channels=out_channels, stride=stride)
+        if not use_1x1conv and (in_channels != out_channels or stride != 1):
+            raise ValueError(
+                f"Residual: in_channels={in_channels}, out_channels={out_channels}, "
+                f"stride={stride} changes the shape, so the input cannot be added "
+                "unchanged (identity-add). Pass use_1x1conv=True to project the "
+                "shortcut (projected-add).")
+        if shortcut_bn and not use_1x1conv:
+            raise ValueError("Residual: shortcut_bn=True needs use_1x1conv=True "
+                             "(an identity shortcut has nothing to normalise)")
+        project = partial(projection, batch_norm=shortcut_bn, bias=bias)
+        super().__init__(in_channels, out_channels, stride, bias=bias,
+                         shortcut=project if use_1x1conv else None)
 
-    def project(self, x: torch.Tensor) -> torch.Tensor:
-        """The shortcut's projection P(x): 1x1 convolution, then BN if any."""
-        if self.conv3 is None:
-            raise RuntimeError("this block's shortcut is the identity; "
-                               "it has no projection")
-        p = self.conv3(x)
-        return p if self.bn3 is None else self.bn3(p)
 
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        y = F.relu(self.bn1(self.conv1(x)))
-        y = self.bn2(self.conv2(y))
-        if self.conv3 is None:  # `is None`, not module truthiness
-            y = identity_add(x, y)
-        else:
-            y = projected_add(x, y, self.project)
-        return F.relu(y)
+def basic_block(in_channels: int, out_channels: int, stride: int = 1, *,
+                bias: bool = False, shortcut_bn: bool = True,
+                residual: bool = True) -> BasicBlock:
+    """The block of a stage: identity shortcut, or a 1x1 projection where the shape changes.
+
+    He et al.'s option B, and torchvision's rule: the first block of a stage
+    that halves the resolution or changes the channels projects its input
+    (with BatchNorm when ``shortcut_bn``), every other block adds it
+    unchanged. ``residual=False``: the same block without shortcut.
+    """
+    changes = stride != 1 or in_channels != out_channels
+    shortcut = partial(projection, batch_norm=shortcut_bn, bias=bias)
+    return BasicBlock(in_channels, out_channels, stride, bias=bias, residual=residual,
+                      shortcut=shortcut if residual and changes else None)
+
+
+def make_stage(block: BlockFactory, in_channels: int, out_channels: int, blocks: int,
+               stride: int = 1) -> nn.Sequential:
+    """A stage: ``blocks`` blocks in a row, built by ``block(in_channels, out_channels, stride)``.
+
+    The first block takes ``in_channels`` and ``stride``, so it is the one that
+    may change the shape; the others keep ``out_channels`` and the resolution.
+    """
+    check_count("make_stage", blocks=blocks)
+    return nn.Sequential(*(block(in_channels if i == 0 else out_channels, out_channels,
+                                 stride if i == 0 else 1) for i in range(blocks)))

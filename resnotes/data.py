@@ -19,7 +19,11 @@ IDX header of unpacked ones) before it is used; a truncated or corrupt file
 raises :class:`DataError` naming the file. When nothing is found the error
 names every place searched and the ways to fix it.
 
-Run ``python -m resnotes check-data`` to see which copy would be used.
+:func:`preprocess` turns a batch of those ``uint8`` images into the
+normalised floats a network takes (with :data:`MEAN` and :data:`STD`).
+
+Run ``python -m tools check-data`` (in the book's repository) to see which
+copy would be used.
 """
 
 from __future__ import annotations
@@ -29,19 +33,23 @@ import hashlib
 import os
 import socket
 import struct
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import torch
+from torch.nn import functional as F
 
 __all__ = [
     "CLASSES",
     "DataError",
+    "FILES",
     "FashionMNIST",
+    "MEAN",
+    "STD",
     "find_fashion_mnist",
     "load_fashion_mnist",
+    "preprocess",
     "search_paths",
 ]
 
@@ -50,8 +58,9 @@ CLASSES: tuple[str, ...] = (
     "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot",
 )
 
-# name -> (md5 of the .gz, size of the unpacked file, IDX magic, item count)
-_FILES: dict[str, tuple[str, int, int, int]] = {
+#: The four files of Fashion-MNIST: name -> (md5 of the .gz, size of the unpacked
+#: file, IDX magic, item count).
+FILES: dict[str, tuple[str, int, int, int]] = {
     "train-images-idx3-ubyte": ("8d4fb7e6c68d591d4c3dfef9ec88bf0d", 47_040_016, 2051, 60_000),
     "train-labels-idx1-ubyte": ("25c81989df183df01b3e8a0aad5dffbe", 60_008, 2049, 60_000),
     "t10k-images-idx3-ubyte": ("bef4ecab320f06d8554ea6380940ec79", 7_840_016, 2051, 10_000),
@@ -139,7 +148,7 @@ def _candidates(folder: Path, name: str) -> list[Path]:
 def _locate(folder: Path) -> dict[str, Path] | None:
     """Paths of all four files under ``folder``, or None if any is missing."""
     found: dict[str, Path] = {}
-    for name in _FILES:
+    for name in FILES:
         hit = next((p for p in _candidates(folder, name) if p.is_file()), None)
         if hit is None:
             return None
@@ -155,7 +164,7 @@ def _fix_hint(path: Path) -> str:
 
 def _read_verified(name: str, path: Path) -> np.ndarray:
     """Read one IDX file after checking it; raise DataError if it is damaged."""
-    md5, size, magic, count = _FILES[name]
+    md5, size, magic, count = FILES[name]
     raw = path.read_bytes()
     if path.suffix == ".gz":
         got = hashlib.md5(raw).hexdigest()
@@ -263,14 +272,24 @@ def load_fashion_mnist(root: str | os.PathLike[str] | None = None, *,
     )
 
 
-def _main(argv: list[str]) -> int:
-    if argv[1:] != ["check-data"]:
-        print("usage: python -m resnotes check-data", file=sys.stderr)
-        return 2
-    try:
-        data = load_fashion_mnist()
-    except DataError as e:
-        print(f"error: {e}", file=sys.stderr)
-        return 1
-    print(f"Fashion-MNIST OK: {data}")
-    return 0
+# Mean and standard deviation of the Fashion-MNIST training pixels (in [0, 1]).
+MEAN, STD = 0.2860, 0.3530
+
+
+def preprocess(images: torch.Tensor, *, resize: int | None = None,
+               normalize: bool = True) -> torch.Tensor:
+    """``uint8 [N, H, W]`` (or ``[N, 1, H, W]``) -> ``float32 [N, 1, H', W']``.
+
+    Pixels are scaled to [0, 1]; ``resize`` interpolates bilinearly to
+    ``resize x resize``; ``normalize`` then subtracts :data:`MEAN` and divides by
+    :data:`STD` (a shift and a scale).
+    """
+    if images.dtype != torch.uint8:
+        raise TypeError(f"preprocess expects uint8 images, got {images.dtype}")
+    x = images.unsqueeze(1) if images.dim() == 3 else images
+    x = x.float().div_(255)
+    if resize is not None and resize != x.shape[-1]:
+        x = F.interpolate(x, size=(resize, resize), mode="bilinear", align_corners=False)
+    if normalize:
+        x = (x - MEAN) / STD
+    return x

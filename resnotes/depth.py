@@ -6,7 +6,7 @@ CIFAR-10: a 3x3 convolution, three stages of ``n`` two-convolution blocks with
 block), global average pooling and one linear layer. The plain network uses the
 same layers as the residual one, without the shortcuts.
 
-* :class:`PlainBlock`: a :class:`~resnotes.Residual` block without its shortcut;
+* :func:`PlainBlock`: the book's block (:class:`~resnotes.blocks.BasicBlock`) without its shortcut;
 * :class:`CifarNet`, :func:`plain_net`, :func:`residual_net`: the networks;
 * :func:`deepen`: a deeper copy of a trained network, its new residual blocks
   starting as the identity (last BatchNorm scale at zero).
@@ -14,40 +14,27 @@ same layers as the residual one, without the shortcuts.
 
 from __future__ import annotations
 
-import torch
-from torch import nn
-from torch.nn import functional as F
+from functools import partial
 
-from .blocks import Residual, _check_positive_int
+from .blocks import BasicBlock, basic_block
+from .resnet import ResNet
 
 __all__ = ["CifarNet", "PlainBlock", "blocks_per_stage", "deepen", "plain_net", "residual_net"]
 
 
-class PlainBlock(nn.Module):
+def PlainBlock(in_channels: int, out_channels: int, stride: int = 1, *,  # noqa: N802
+               bias: bool = False) -> BasicBlock:
     """``ReLU(BN(conv(ReLU(BN(conv(x))))))``: a residual block minus its shortcut.
+
+    The book's one block, :class:`~resnotes.blocks.BasicBlock`, with
+    ``residual=False`` (named like a class because that is what it returns).
 
     Args:
         in_channels, out_channels: channels of the input and of both convolutions.
         stride: stride of the first 3x3 convolution.
         bias: convolution biases (He et al.: none, BatchNorm has a shift).
     """
-
-    def __init__(self, in_channels: int, out_channels: int, stride: int = 1, *,
-                 bias: bool = False) -> None:
-        super().__init__()
-        for name, value in (("in_channels", in_channels),
-                            ("out_channels", out_channels), ("stride", stride)):
-            _check_positive_int("PlainBlock", name, value)
-        self.conv1 = nn.Conv2d(in_channels, out_channels, kernel_size=3,
-                               padding=1, stride=stride, bias=bias)
-        self.conv2 = nn.Conv2d(out_channels, out_channels, kernel_size=3,
-                               padding=1, bias=bias)
-        self.bn1 = nn.BatchNorm2d(out_channels)
-        self.bn2 = nn.BatchNorm2d(out_channels)
-
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        y = F.relu(self.bn1(self.conv1(x)))
-        return F.relu(self.bn2(self.conv2(y)))
+    return BasicBlock(in_channels, out_channels, stride, bias=bias, residual=False)
 
 
 def blocks_per_stage(depth: int) -> int:
@@ -58,25 +45,19 @@ def blocks_per_stage(depth: int) -> int:
     return (depth - 2) // 6
 
 
-def _make_block(in_channels: int, out_channels: int, stride: int,
-                residual: bool) -> nn.Module:
-    if not residual:
-        return PlainBlock(in_channels, out_channels, stride)
-    project = in_channels != out_channels or stride != 1
-    return Residual(in_channels, out_channels, use_1x1conv=project, stride=stride,
-                    bias=False, shortcut_bn=project)
-
-
-class CifarNet(nn.Module):
+class CifarNet(ResNet):
     """The ``6n + 2``-layer network of He et al. (2016, section 4.2), plain or residual.
+
+    A :class:`~resnotes.ResNet` with a 3x3 stem (no pooling), three stages of
+    ``n`` blocks and no convolution biases.
 
     Args:
         depth: weighted layers, ``6n + 2``: the stem's convolution, ``6n``
             convolutions in ``3n`` blocks, and the linear layer.
-        residual: :class:`~resnotes.Residual` blocks (shortcuts) or
-            :class:`PlainBlock` (none). Where a residual block changes the shape
-            (first block of stages 2 and 3), its shortcut is a 1x1 projection
-            with BatchNorm (He et al.'s option B).
+        residual: residual blocks (shortcuts) or :func:`PlainBlock` (none).
+            Where a residual block changes the shape (first block of stages 2
+            and 3), its shortcut is a 1x1 projection with BatchNorm (He et
+            al.'s option B).
         width: channels of the stem and stage 1 (stages 2, 3: ``2w``, ``4w``);
             He et al. use 16.
         in_channels: image channels (1 for Fashion-MNIST).
@@ -85,30 +66,11 @@ class CifarNet(nn.Module):
 
     def __init__(self, depth: int, *, residual: bool, width: int = 16,
                  in_channels: int = 1, num_classes: int = 10) -> None:
-        super().__init__()
         n = blocks_per_stage(depth)
-        for name, value in (("width", width), ("in_channels", in_channels),
-                            ("num_classes", num_classes)):
-            _check_positive_int("CifarNet", name, value)
+        super().__init__([n, n, n], in_channels, num_classes, width=width, bias=False,
+                         block=partial(basic_block, residual=residual), stem="3x3")
         self.depth, self.residual, self.width = depth, residual, width
         self.in_channels, self.num_classes = in_channels, num_classes
-        self.stem = nn.Sequential(
-            nn.Conv2d(in_channels, width, kernel_size=3, padding=1, bias=False),
-            nn.BatchNorm2d(width), nn.ReLU())
-        stages, channels = [], width
-        for i in range(3):
-            out = width * 2**i
-            stride = 1 if i == 0 else 2
-            blocks = [_make_block(channels, out, stride, residual)]
-            blocks += [_make_block(out, out, 1, residual) for _ in range(n - 1)]
-            stages.append(nn.Sequential(*blocks))
-            channels = out
-        self.stages = nn.Sequential(*stages)
-        self.head = nn.Sequential(nn.AdaptiveAvgPool2d((1, 1)), nn.Flatten(),
-                                  nn.Linear(channels, num_classes))
-
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        return self.head(self.stages(self.stem(x)))
 
     def extra_repr(self) -> str:
         kind = "residual" if self.residual else "plain"
@@ -155,8 +117,6 @@ def deepen(net: CifarNet, depth: int) -> CifarNet:
         for j, block in enumerate(new_stage.children()):
             if j < old:
                 block.load_state_dict(old_blocks[j].state_dict())
-            elif isinstance(block, Residual):
-                with torch.no_grad():
-                    block.bn2.weight.zero_()
-                    block.bn2.bias.zero_()
+            elif isinstance(block, BasicBlock) and block.residual:
+                block.zero_branch_()
     return grown.train(net.training)

@@ -14,7 +14,8 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
-from .train import model_device, preprocess
+from .data import preprocess
+from .train import model_device
 
 __all__ = ["GradNorm", "dataset_loss", "gradient_norms"]
 

@@ -23,7 +23,7 @@ from .device import describe_device
 from .display import glue
 from .sizes import resolve_size
 
-__all__ = ["RECORDS_ENV_VAR", "cpu_name", "finish_chapter", "read_records", "save_records"]
+__all__ = ["RECORDS_ENV_VAR", "cpu_name", "finish_chapter", "read_records", "record_order"]
 
 RECORDS_ENV_VAR = "RESNOTES_RUN_RECORDS"
 
@@ -81,51 +81,19 @@ def finish_chapter(chapter: str, start: float, settings: Mapping[str, Any] | Non
     return seconds
 
 
+def record_order(record: Mapping[str, Any]) -> tuple[int, str]:
+    """Sort key of run records: by chapter number (``ch2`` before ``ch10``)."""
+    return len(record["chapter"]), record["chapter"]
+
+
 def read_records(folder: str | os.PathLike[str]) -> list[dict[str, Any]]:
-    """All run records in ``folder``, sorted by chapter (empty when the folder does not exist)."""
+    """All run records in ``folder``, sorted by chapter (empty when the folder does not exist).
+
+    Readers of the records (the book's execution-status page, the tools that
+    keep run times) use this, so the format has one definition: this module.
+    """
     path = Path(folder)
     if not path.is_dir():
         return []
     records = [json.loads(p.read_text()) for p in sorted(path.glob("*.json"))]
-    return sorted(records, key=lambda r: (len(r["chapter"]), r["chapter"]))
-
-
-def save_records(folders: list[str | os.PathLike[str]], into: str | os.PathLike[str]) -> dict[str, Any]:
-    """Merge the run records of one or more builds into a committed JSON file.
-
-    The file maps ``size -> chapter -> record``; a new record replaces the old
-    one of the same size and chapter, others are kept, so a smoke build and a
-    book build (and, on a GPU, a full build) add up to one table.
-    """
-    path = Path(into)
-    table: dict[str, Any] = json.loads(path.read_text()) if path.is_file() else {}
-    found = 0
-    for folder in folders:
-        for record in read_records(folder):
-            table.setdefault(record["size"], {})[record["chapter"]] = record
-            found += 1
-    if not found:
-        raise ValueError(f"no run records in {', '.join(map(str, folders))}: build the book first "
-                         "(the build writes them into <build>/_build/run-records)")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(table, indent=1, sort_keys=True) + "\n")
-    return table
-
-
-def _main(argv: list[str]) -> int:
-    import argparse
-    import sys
-
-    parser = argparse.ArgumentParser(prog="python -m resnotes records",
-                                     description="Merge chapters' run records into a JSON file.")
-    parser.add_argument("folders", nargs="+", help="run-records folders, e.g. _build/run-records")
-    parser.add_argument("--into", required=True, help="the JSON file to update")
-    args = parser.parse_args(argv)
-    try:
-        table = save_records(args.folders, args.into)
-    except ValueError as err:
-        print(f"error: {err}", file=sys.stderr)
-        return 1
-    for size, chapters in table.items():
-        print(f"{size}: " + ", ".join(f"{c} {r['seconds']:.0f} s" for c, r in sorted(chapters.items())))
-    return 0
+    return sorted(records, key=record_order)

@@ -1,10 +1,14 @@
-"""ResNet-18 in d2l's layout, built from :class:`resnotes.Residual`.
+"""ResNet: the one network class of the book, and ResNet-18 in d2l's layout.
 
-Stem: 7x7 convolution (stride 2), BatchNorm, ReLU, 3x3 max-pool (stride 2).
-Then four stages of two residual blocks with ``w, 2w, 4w, 8w`` channels
-(``w = width``, 64 in the paper); every stage after the first halves the
-resolution in its first block, whose shortcut is a 1x1 projection. Global
-average pooling and one linear layer finish it.
+:class:`ResNet` is a stem, stages of blocks built by
+:func:`resnotes.blocks.make_stage`, and a head; chapter 1's plain and residual
+CIFAR nets and chapter 5's shortcut options are ResNets with other blocks.
+
+ResNet-18 in d2l's layout: stem of a 7x7 convolution (stride 2), BatchNorm,
+ReLU, 3x3 max-pool (stride 2). Then four stages of two residual blocks with
+``w, 2w, 4w, 8w`` channels (``w = width``, 64 in the paper); every stage after
+the first halves the resolution in its first block, whose shortcut is a 1x1
+projection. Global average pooling and one linear layer finish it.
 
 With ``bias=False, shortcut_bn=True, in_channels=3, num_classes=1000`` the
 layout equals torchvision's ``resnet18`` (same parameter count).
@@ -12,27 +16,36 @@ layout equals torchvision's ``resnet18`` (same parameter count).
 
 from __future__ import annotations
 
+from functools import partial
+
 import torch
 from torch import nn
 
-from .blocks import Residual, _check_positive_int
+from .blocks import BasicBlock, BlockFactory, basic_block, make_stage
+from .checks import check_positive_int
 
 __all__ = ["ResNet", "resnet18", "from_torchvision_state_dict"]
 
 
 class ResNet(nn.Module):
-    """A ResNet made of :class:`Residual` blocks.
+    """A ResNet: stem, stages of blocks, head.
 
     Args:
-        blocks_per_stage: number of residual blocks in each stage.
+        blocks_per_stage: number of blocks in each stage.
         in_channels: image channels (1 for Fashion-MNIST).
         num_classes: outputs of the final linear layer.
         width: channels of the stem and the first stage; stage ``i`` has
-            ``width * 2**i``.
+            ``width * 2**i``, and every stage after the first halves the
+            resolution in its first block.
         bias: convolution biases (d2l: True; torchvision: False).
         shortcut_bn: BatchNorm after each projection (d2l: False;
             torchvision: True).
-        zero_init_residual: start every block's last BatchNorm scale at
+        block: builds each block from ``(in_channels, out_channels,
+            stride)``; by default :func:`~resnotes.blocks.basic_block` with
+            ``bias`` and ``shortcut_bn`` (a projection exactly where the shape
+            changes). Chapter 1's plain nets and chapter 5's shortcut options
+            pass their own.
+        zero_init_residual: start every residual block's last BatchNorm at
             zero, so that each block starts as (ReLU of) the identity.
         stem: ``"imagenet"`` (7x7 convolution with stride 2, then 3x3
             max-pool with stride 2: d2l's and torchvision's) or ``"3x3"``
@@ -43,25 +56,30 @@ class ResNet(nn.Module):
 
     def __init__(self, blocks_per_stage: list[int], in_channels: int = 1,
                  num_classes: int = 10, *, width: int = 64, bias: bool = True,
-                 shortcut_bn: bool = False, zero_init_residual: bool = False,
-                 stem: str = "imagenet", stem_stride: int = 1) -> None:
+                 shortcut_bn: bool = False, block: BlockFactory | None = None,
+                 zero_init_residual: bool = False, stem: str = "imagenet",
+                 stem_stride: int = 1) -> None:
         super().__init__()
-        _check_resnet_args(blocks_per_stage, in_channels, num_classes, width)
+        check_positive_int("ResNet", in_channels=in_channels, num_classes=num_classes,
+                           width=width)
+        if not blocks_per_stage or any(n < 1 for n in blocks_per_stage):
+            raise ValueError("ResNet: blocks_per_stage must be positive counts, "
+                             f"got {blocks_per_stage}")
+        if block is None:
+            block = partial(basic_block, bias=bias, shortcut_bn=shortcut_bn)
         self.stem = _make_stem(stem, in_channels, width, bias, stem_stride)
         stages, channels = [], width
         for i, blocks in enumerate(blocks_per_stage):
             out = width * 2**i
-            stride = 1 if i == 0 else 2
-            stages.append(_make_stage(channels, out, blocks, stride, bias,
-                                      shortcut_bn))
+            stages.append(make_stage(block, channels, out, blocks, stride=1 if i == 0 else 2))
             channels = out
         self.stages = nn.Sequential(*stages)
         self.head = nn.Sequential(nn.AdaptiveAvgPool2d((1, 1)), nn.Flatten(),
                                   nn.Linear(channels, num_classes))
         if zero_init_residual:
             for m in self.modules():
-                if isinstance(m, Residual):
-                    nn.init.zeros_(m.bn2.weight)
+                if isinstance(m, BasicBlock) and m.residual:
+                    m.zero_branch_()
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         return self.head(self.stages(self.stem(x)))
@@ -76,34 +94,12 @@ def _make_stem(kind: str, in_channels: int, width: int, bias: bool,
             nn.BatchNorm2d(width), nn.ReLU(),
             nn.MaxPool2d(kernel_size=3, stride=2, padding=1))
     if kind == "3x3":
-        _check_positive_int("ResNet", "stem_stride", stride)
+        check_positive_int("ResNet", stem_stride=stride)
         return nn.Sequential(
             nn.Conv2d(in_channels, width, kernel_size=3, stride=stride,
                       padding=1, bias=bias),
             nn.BatchNorm2d(width), nn.ReLU())
     raise ValueError(f"ResNet: stem must be 'imagenet' or '3x3', got {kind!r}")
-
-
-def _make_stage(in_channels: int, out_channels: int, blocks: int, stride: int,
-                bias: bool, shortcut_bn: bool) -> nn.Sequential:
-    """A stage: one block that may change the shape, then same-shape ones."""
-    project = stride != 1 or in_channels != out_channels
-    layers = [Residual(in_channels, out_channels, use_1x1conv=project,
-                       stride=stride, bias=bias,
-                       shortcut_bn=shortcut_bn and project)]
-    layers += [Residual(out_channels, out_channels, bias=bias)
-               for _ in range(1, blocks)]
-    return nn.Sequential(*layers)
-
-
-def _check_resnet_args(blocks_per_stage: list[int], in_channels: int,
-                       num_classes: int, width: int) -> None:
-    for name, value in (("in_channels", in_channels),
-                        ("num_classes", num_classes), ("width", width)):
-        _check_positive_int("ResNet", name, value)
-    if not blocks_per_stage or any(n < 1 for n in blocks_per_stage):
-        raise ValueError("ResNet: blocks_per_stage must be positive counts, "
-                         f"got {blocks_per_stage}")
 
 
 def resnet18(in_channels: int = 1, num_classes: int = 10, *, width: int = 64,
@@ -134,8 +130,8 @@ def from_torchvision_state_dict(state: dict[str, torch.Tensor]) -> dict[str, tor
         elif parts[0].startswith("layer"):
             stage = str(int(parts[0][len("layer"):]) - 1)
             rest = parts[2:]
-            if rest[0] == "downsample":
-                rest = ["conv3" if rest[1] == "0" else "bn3"] + rest[2:]
+            if rest[0] == "downsample":  # torchvision's name for the shortcut
+                rest = ["shortcut"] + rest[1:]
             new = ["stages", stage, parts[1]] + rest
         else:
             raise KeyError(f"unexpected key {key!r}: not a torchvision ResNet state_dict?")

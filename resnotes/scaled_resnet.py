@@ -20,7 +20,8 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
-from .blocks import _check_positive_int
+from .blocks import make_stage
+from .checks import check_count, check_positive_int
 from .identity_add import identity_add
 from .scale import Scale
 
@@ -31,6 +32,14 @@ INITS: tuple[str, ...] = ("he", "pytorch")
 
 class ScaledResidual(nn.Module):
     """Pre-activation residual block ``shortcut_scale * x + s * H(x)``.
+
+    A class of its own, not a :class:`~resnotes.blocks.BasicBlock` with
+    options, because its structure differs in three places: the branch is
+    pre-activation (normalise, ReLU, convolve; BasicBlock convolves first),
+    the sum is not followed by a ReLU (the shortcut stays a clean identity,
+    as He et al.'s "identity mappings" ask), and both paths carry a scale.
+    It always keeps the shape, so it has no projection. Networks of it are
+    still built by :func:`~resnotes.blocks.make_stage`.
 
     Args:
         channels: input and output channels (the block keeps the shape).
@@ -50,7 +59,7 @@ class ScaledResidual(nn.Module):
                  batch_norm: bool = False,
                  padding_mode: Literal["zeros", "reflect", "replicate", "circular"] = "zeros") -> None:
         super().__init__()
-        _check_positive_int("ScaledResidual", "channels", channels)
+        check_positive_int("ScaledResidual", channels=channels)
         if not isinstance(shortcut_scale, (int, float)) or isinstance(shortcut_scale, bool) \
                 or not math.isfinite(shortcut_scale):
             raise ValueError(f"ScaledResidual: shortcut_scale must be a finite number, "
@@ -83,25 +92,30 @@ def scaled_resnet(num_blocks: int, width: int = 16, *, in_channels: int = 1,
                   **block_kwargs: float | bool | str) -> nn.Sequential:
     """A stem, ``num_blocks`` :class:`ScaledResidual` blocks of ``width`` channels, a head.
 
-    Stem: 3x3 convolution with stride ``stem_stride``. Head: ReLU, global
-    average pooling, linear layer. ``block_kwargs`` go to every block.
+    Stem: 3x3 convolution with stride ``stem_stride``. Head: ReLU (the blocks
+    end without one), global average pooling, linear layer. ``block_kwargs``
+    go to every block. An ``nn.Sequential`` of those three, so ``net[1]`` is
+    the stack of blocks that chapters 4 and 6 probe block by block.
 
     Args:
         init: ``"he"``: convolution weights normal with variance
             ``2 / fan_in`` (He et al. 2015), biases zero; ``"pytorch"``:
             PyTorch's default (uniform, variance ``1 / (3 fan_in)``).
     """
-    for name, value in (("width", width), ("in_channels", in_channels),
-                        ("num_classes", num_classes), ("stem_stride", stem_stride)):
-        _check_positive_int("scaled_resnet", name, value)
-    if isinstance(num_blocks, bool) or not isinstance(num_blocks, int) or num_blocks < 0:
-        raise ValueError(f"scaled_resnet: num_blocks must be an integer >= 0, got {num_blocks!r}")
+    check_positive_int("scaled_resnet", width=width, in_channels=in_channels,
+                       num_classes=num_classes, stem_stride=stem_stride)
+    check_count("scaled_resnet", num_blocks=num_blocks)
     if init not in INITS:
         raise ValueError(f"scaled_resnet: init must be one of {', '.join(INITS)}, got {init!r}")
-    blocks = [ScaledResidual(width, **block_kwargs) for _ in range(num_blocks)]  # type: ignore[arg-type]
+
+    def block(c_in: int, c_out: int, stride: int) -> nn.Module:
+        # every block keeps the shape: make_stage asks for width -> width, stride 1
+        return ScaledResidual(c_out, **block_kwargs)  # type: ignore[arg-type]
+
+    blocks = make_stage(block, width, width, num_blocks)
     net = nn.Sequential(
         nn.Conv2d(in_channels, width, 3, stride=stem_stride, padding=1),
-        nn.Sequential(*blocks),
+        blocks,
         nn.Sequential(nn.ReLU(), nn.AdaptiveAvgPool2d((1, 1)), nn.Flatten(),
                       nn.Linear(width, num_classes)))
     if init == "he":

@@ -17,14 +17,16 @@ He et al. (2019, "Bag of tricks", ResNet-D) add a fourth:
 
 from __future__ import annotations
 
+from functools import partial
+
 import torch
 from torch import nn
 from torch.nn import functional as F
 
-from .blocks import _check_positive_int
-from .identity_add import identity_add
+from .blocks import BasicBlock
+from .checks import check_positive_int
 from .projected_add import projection
-from .resnet import _make_stem
+from .resnet import ResNet
 
 __all__ = ["SHORTCUT_OPTIONS", "ZeroPadShortcut", "AvgPoolShortcut", "make_shortcut",
            "ShortcutBlock", "shortcut_resnet"]
@@ -43,9 +45,8 @@ class ZeroPadShortcut(nn.Module):
 
     def __init__(self, in_channels: int, out_channels: int, stride: int = 1) -> None:
         super().__init__()
-        for name, value in (("in_channels", in_channels), ("out_channels", out_channels),
-                            ("stride", stride)):
-            _check_positive_int("ZeroPadShortcut", name, value)
+        check_positive_int("ZeroPadShortcut", in_channels=in_channels,
+                           out_channels=out_channels, stride=stride)
         if out_channels < in_channels:
             raise ValueError(
                 f"ZeroPadShortcut: out_channels={out_channels} < in_channels={in_channels}; "
@@ -70,7 +71,7 @@ class AvgPoolShortcut(nn.Module):
 
     def __init__(self, in_channels: int, out_channels: int, stride: int = 2) -> None:
         super().__init__()
-        _check_positive_int("AvgPoolShortcut", "stride", stride)
+        check_positive_int("AvgPoolShortcut", stride=stride)
         self.pool: nn.Module = (nn.AvgPool2d(stride, stride, ceil_mode=True,
                                              count_include_pad=False)
                                 if stride > 1 else nn.Identity())
@@ -101,35 +102,21 @@ def make_shortcut(option: str, in_channels: int, out_channels: int, stride: int)
     return AvgPoolShortcut(in_channels, out_channels, stride)
 
 
-class ShortcutBlock(nn.Module):
-    """torchvision's basic block with a chosen shortcut option.
+def ShortcutBlock(in_channels: int, out_channels: int, stride: int = 1,  # noqa: N802
+                  shortcut: str = "B") -> BasicBlock:
+    """torchvision's basic block with shortcut option ``shortcut``.
 
     ``ReLU(shortcut(x) + BN(conv3x3(ReLU(BN(conv3x3(x))))))``, convolutions
-    without biases. The shortcut output always has the branch's shape, so the
-    two are added with :func:`resnotes.identity_add`.
+    without biases: the book's one block, :class:`~resnotes.blocks.BasicBlock`,
+    with the shortcut that :func:`make_shortcut` builds (named like a class
+    because that is what it returns).
     """
-
-    def __init__(self, in_channels: int, out_channels: int, stride: int = 1,
-                 shortcut: str = "B") -> None:
-        super().__init__()
-        for name, value in (("in_channels", in_channels), ("out_channels", out_channels),
-                            ("stride", stride)):
-            _check_positive_int("ShortcutBlock", name, value)
-        self.conv1 = nn.Conv2d(in_channels, out_channels, 3, stride=stride, padding=1, bias=False)
-        self.bn1 = nn.BatchNorm2d(out_channels)
-        self.conv2 = nn.Conv2d(out_channels, out_channels, 3, padding=1, bias=False)
-        self.bn2 = nn.BatchNorm2d(out_channels)
-        self.shortcut = make_shortcut(shortcut, in_channels, out_channels, stride)
-
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        y = F.relu(self.bn1(self.conv1(x)))
-        y = self.bn2(self.conv2(y))
-        return F.relu(identity_add(self.shortcut(x), y))
+    return BasicBlock(in_channels, out_channels, stride, shortcut=partial(make_shortcut, shortcut))
 
 
 def shortcut_resnet(depth: int = 18, shortcut: str = "B", *, in_channels: int = 1,
                     num_classes: int = 10, width: int = 64, stem: str = "imagenet",
-                    stem_stride: int = 1) -> nn.Sequential:
+                    stem_stride: int = 1) -> ResNet:
     """ResNet-18 or ResNet-34 (torchvision's layout) with shortcut option ``shortcut``.
 
     With ``shortcut="B", in_channels=3, num_classes=1000`` the parameter count
@@ -138,22 +125,6 @@ def shortcut_resnet(depth: int = 18, shortcut: str = "B", *, in_channels: int = 
     """
     if depth not in _DEPTHS:
         raise ValueError(f"shortcut_resnet: depth must be one of {sorted(_DEPTHS)}, got {depth!r}")
-    for name, value in (("in_channels", in_channels), ("num_classes", num_classes),
-                        ("width", width)):
-        _check_positive_int("shortcut_resnet", name, value)
-    if shortcut not in SHORTCUT_OPTIONS:
-        raise ValueError(f"shortcut option must be one of {', '.join(SHORTCUT_OPTIONS)}, "
-                         f"got {shortcut!r}")
-    stages, channels = [], width
-    for i, blocks in enumerate(_DEPTHS[depth]):
-        out = width * 2**i
-        layers = [ShortcutBlock(channels if j == 0 else out, out,
-                                2 if (i > 0 and j == 0) else 1, shortcut)
-                  for j in range(blocks)]
-        stages.append(nn.Sequential(*layers))
-        channels = out
-    return nn.Sequential(
-        _make_stem(stem, in_channels, width, False, stem_stride),
-        nn.Sequential(*stages),
-        nn.Sequential(nn.AdaptiveAvgPool2d((1, 1)), nn.Flatten(),
-                      nn.Linear(channels, num_classes)))
+    return ResNet(_DEPTHS[depth], in_channels, num_classes, width=width, bias=False,
+                  block=partial(ShortcutBlock, shortcut=shortcut), stem=stem,
+                  stem_stride=stem_stride)

@@ -21,37 +21,14 @@ from dataclasses import dataclass, field
 
 import torch
 from torch import nn
-from torch.nn import functional as F
 
 from .augment import AUGMENTATIONS, augment as apply_augmentation
-from .data import FashionMNIST
+from .data import MEAN, STD, FashionMNIST, preprocess
 from .device import describe_device, pick_device
 
+# MEAN, STD and preprocess are defined in .data; chapters also import them from here.
 __all__ = ["History", "MEAN", "STD", "deterministic", "evaluate", "fit", "lr_factor", "model_device",
            "predict", "preprocess"]
-
-# Mean and standard deviation of the Fashion-MNIST training pixels (in [0, 1]).
-MEAN, STD = 0.2860, 0.3530
-
-
-def preprocess(images: torch.Tensor, *, resize: int | None = None,
-               normalize: bool = True) -> torch.Tensor:
-    """``uint8 [N, H, W]`` (or ``[N, 1, H, W]``) -> ``float32 [N, 1, H', W']``.
-
-    Pixels are scaled to [0, 1]; ``resize`` interpolates bilinearly to
-    ``resize x resize``; ``normalize`` then subtracts :data:`MEAN` and divides by
-    :data:`STD` (a shift and a scale).
-    """
-    if images.dtype != torch.uint8:
-        raise TypeError(f"preprocess expects uint8 images, got {images.dtype}")
-    x = images.unsqueeze(1) if images.dim() == 3 else images
-    x = x.float().div_(255)
-    if resize is not None and resize != x.shape[-1]:
-        x = F.interpolate(x, size=(resize, resize), mode="bilinear", align_corners=False)
-    if normalize:
-        x = (x - MEAN) / STD
-    return x
-
 
 @dataclass
 class History:

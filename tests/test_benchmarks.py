@@ -7,11 +7,17 @@ import sys
 from pathlib import Path
 
 import pytest
+import torch
+from torch import nn
+
+import resnotes
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 import common  # noqa: E402
+import gemm_conv  # noqa: E402
+import recipe  # noqa: E402
 import scaling  # noqa: E402
 import time_to_accuracy  # noqa: E402
 import vs_d2l  # noqa: E402
@@ -39,8 +45,6 @@ def test_scaling_runs(fashion, monkeypatch: pytest.MonkeyPatch, capsys: pytest.C
 
 
 def test_time_to_threshold() -> None:
-    import resnotes
-
     h = resnotes.History(test_acc=[0.85, 0.91, 0.93], seconds=[10.0, 20.0, 30.0])
     assert time_to_accuracy.time_to(h, 0.90) == 20.0
     assert time_to_accuracy.time_to(h, 0.95) is None
@@ -72,10 +76,70 @@ def test_stored_results_say_where_they_were_measured(path: Path) -> None:
 @pytest.mark.parametrize("path", sorted((ROOT / "benchmarks" / "results").glob("chapter-times-*.json")),
                          ids=lambda p: p.name)
 def test_stored_chapter_times_are_run_records(path: Path) -> None:
-    """Written by `python -m resnotes records`: size -> chapter -> one chapter's run record."""
+    """Written by `python -m tools records`: size -> chapter -> one chapter's run record."""
     table = json.loads(path.read_text())
     assert set(table) <= {"smoke", "book", "full"} and table
     for size, chapters in table.items():
         for chapter, record in chapters.items():
             assert record["size"] == size and record["chapter"] == chapter
             assert record["seconds"] > 0 and {"device", "cpu", "cpu_count", "torch"} <= set(record)
+
+
+def test_recipe_trains_with_every_option_on_a_small_subset(fashion) -> None:
+    hist = recipe.train_fast(fashion.subset(512, 200), epochs=2, width=8, device="cpu",
+                             log=False, progress=False)
+    assert hist.epochs == 2 and hist.train_loss[1] < hist.train_loss[0]
+    assert recipe.fast_resnet(8).stem(torch.zeros(1, 1, 28, 28)).shape[-1] == 14
+    with pytest.raises(ValueError, match="unknown tricks"):
+        recipe.train_fast(fashion.subset(64, 10), without=("dropout",))
+    assert set(recipe.TRICKS) == {"onecycle", "label_smoothing", "flip", "flip_tta", "zero_init"}
+
+
+@pytest.mark.parametrize("cin, cout, k, stride, size, bias", [
+    (8, 16, 3, 1, 1, True), (8, 16, 3, 2, 2, False), (4, 8, 1, 2, 1, True), (4, 8, 1, 2, 2, False),
+])
+def test_gemm_conv_matches_conv2d_forward_and_backward(cin: int, cout: int, k: int, stride: int,
+                                                       size: int, bias: bool) -> None:
+    ref = nn.Conv2d(cin, cout, k, stride=stride, padding=k // 2, bias=bias).double()
+    fast = gemm_conv.GemmConv2d(cin, cout, k, stride=stride, padding=k // 2, bias=bias).double()
+    fast.load_state_dict(ref.state_dict())
+    x = torch.randn(5, cin, size, size, dtype=torch.float64, requires_grad=True)
+    out_ref, out_fast = ref(x), fast(x)
+    assert out_fast.shape == out_ref.shape and out_ref.shape[-1] * out_ref.shape[-2] <= gemm_conv.GemmConv2d.max_pixels
+    assert torch.allclose(out_fast, out_ref, atol=1e-12)
+    g = torch.randn_like(out_ref)
+    grads_ref = torch.autograd.grad(out_ref, [x, *ref.parameters()], g)
+    grads_fast = torch.autograd.grad(out_fast, [x, *fast.parameters()], g)
+    for a, b in zip(grads_ref, grads_fast):
+        assert torch.allclose(a, b, atol=1e-12)
+
+
+def test_convert_small_convs_shares_parameters_and_keeps_the_function() -> None:
+    net = resnotes.resnet18(width=8).eval()
+    before = {k: v.clone() for k, v in net.state_dict().items()}
+    params = [id(p) for p in net.parameters()]
+    x = torch.randn(3, 1, 28, 28)
+    with torch.no_grad():
+        expected = net(x)
+        gemm_conv.convert_small_convs(net)
+        got = net(x)
+    assert [id(p) for p in net.parameters()] == params
+    assert list(net.state_dict()) == list(before)
+    assert sum(isinstance(m, gemm_conv.GemmConv2d) for m in net.modules()) == 20  # 1 + 16 + 3 projections
+    assert torch.allclose(got, expected, atol=1e-5)
+
+
+def test_gemm_conv_falls_back_to_conv2d_for_larger_outputs(monkeypatch: pytest.MonkeyPatch) -> None:
+    calls = []
+    original = nn.Conv2d._conv_forward
+
+    def spy(self, *args):  # type: ignore[no-untyped-def]
+        calls.append(self)
+        return original(self, *args)
+
+    monkeypatch.setattr(nn.Conv2d, "_conv_forward", spy)
+    conv = gemm_conv.GemmConv2d(4, 4, 3, padding=1)
+    conv(torch.randn(2, 4, 1, 1))
+    assert calls == []  # one pixel: the matrix product
+    conv(torch.randn(2, 4, 3, 3))
+    assert calls == [conv]  # nine pixels: the ordinary convolution

@@ -61,7 +61,10 @@ def _d2l_block(ours: Residual, num_channels: int, use_1x1conv: bool, strides: in
                x: torch.Tensor) -> nn.Module:
     theirs = d2l.Residual(num_channels, use_1x1conv=use_1x1conv, strides=strides)
     theirs(x)  # materialise the lazy layers
-    theirs.load_state_dict(ours.state_dict())
+    # same tensors in the same order; the names differ (d2l's conv3 is our shortcut)
+    ours_sd, their_sd = ours.state_dict(), theirs.state_dict()
+    assert [v.shape for v in ours_sd.values()] == [v.shape for v in their_sd.values()]
+    theirs.load_state_dict(dict(zip(their_sd, ours_sd.values())))
     return theirs
 
 
@@ -156,3 +159,69 @@ def test_gradients_reach_every_parameter() -> None:
     net = resnet18(width=8)
     net(torch.randn(4, 1, 28, 28)).sum().backward()
     assert all(p.grad is not None for p in net.parameters())
+
+
+# The one block with its parts passed in, and the one stage builder.
+
+from resnotes import BasicBlock, basic_block, make_stage, projection  # noqa: E402
+from resnotes.shortcuts import ShortcutBlock  # noqa: E402
+
+
+def test_norm_layer_is_injected() -> None:
+    blk = BasicBlock(4, 4, norm_layer=lambda c: nn.GroupNorm(2, c))
+    assert isinstance(blk.bn1, nn.GroupNorm) and isinstance(blk.bn2, nn.GroupNorm)
+    assert not any(isinstance(m, nn.BatchNorm2d) for m in blk.modules())
+    assert blk(torch.randn(2, 4, 5, 5)).shape == (2, 4, 5, 5)
+
+
+def test_shortcut_is_built_by_the_block_with_its_own_shape() -> None:
+    seen = []
+
+    def shortcut(cin: int, cout: int, stride: int) -> nn.Module:
+        seen.append((cin, cout, stride))
+        return projection(cin, cout, stride)
+
+    blk = BasicBlock(3, 6, 2, shortcut=shortcut)
+    assert seen == [(3, 6, 2)] and blk(torch.randn(2, 3, 6, 6)).shape == (2, 6, 3, 3)
+    with pytest.raises(ValueError, match="pass a shortcut"):
+        BasicBlock(3, 6, 2)
+
+
+def test_plain_block_has_no_shortcut_and_refuses_one() -> None:
+    blk = BasicBlock(3, 6, 2, residual=False).eval()
+    x = torch.randn(2, 3, 6, 6)
+    with torch.no_grad():
+        expected = torch.relu(blk.bn2(blk.conv2(torch.relu(blk.bn1(blk.conv1(x))))))
+        assert torch.equal(blk(x), expected)
+    assert blk.shortcut is None
+    with pytest.raises(ValueError, match="no shortcut"):
+        BasicBlock(3, 6, 2, residual=False, shortcut=projection)
+
+
+def test_residual_and_shortcut_block_b_are_the_one_block() -> None:
+    assert isinstance(Residual(3, 3), BasicBlock)
+    b = ShortcutBlock(4, 8, 2, "B")
+    assert type(b) is BasicBlock and type(basic_block(4, 8, 2)) is BasicBlock
+    assert list(b.state_dict()) == list(basic_block(4, 8, 2).state_dict())
+    assert isinstance(b.shortcut, nn.Sequential) and isinstance(b.shortcut[1], nn.BatchNorm2d)
+    assert count_parameters(b) == count_parameters(basic_block(4, 8, 2))
+
+
+def test_make_stage_changes_the_shape_in_its_first_block_only() -> None:
+    stage = make_stage(basic_block, 4, 8, 3, stride=2)
+    assert [b.shortcut is not None for b in stage] == [True, False, False]
+    assert [b.conv1.stride for b in stage] == [(2, 2), (1, 1), (1, 1)]
+    assert stage(torch.randn(2, 4, 8, 8)).shape == (2, 8, 4, 4)
+    assert len(make_stage(basic_block, 4, 4, 0)) == 0
+    with pytest.raises(ValueError, match="blocks"):
+        make_stage(basic_block, 4, 4, -1)
+
+
+def test_zero_branch_makes_the_block_relu_of_its_input() -> None:
+    blk = basic_block(4, 4).eval()
+    blk.zero_branch_()
+    x = torch.randn(2, 4, 5, 5)
+    with torch.no_grad():
+        assert torch.equal(blk(x), torch.relu(x))
+    with pytest.raises(TypeError, match="no weight"):
+        BasicBlock(4, 4, norm_layer=lambda c: nn.Identity()).zero_branch_()

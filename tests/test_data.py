@@ -14,7 +14,7 @@ import resnotes
 from resnotes import DataError, load_fashion_mnist
 from resnotes import data as data_mod
 
-NAMES = list(data_mod._FILES)
+NAMES = list(data_mod.FILES)
 
 
 def test_real_data_loads_with_upstream_order_and_balance(fashion) -> None:
@@ -117,12 +117,6 @@ def test_download_false_never_touches_the_network(tmp_path: Path, monkeypatch: p
     monkeypatch.setattr(data_mod, "_network_available", boom)
     with pytest.raises(DataError, match="download=False"):
         load_fashion_mnist(download=False)
-
-
-def test_check_command(capsys: pytest.CaptureFixture[str]) -> None:
-    assert data_mod._main(["x", "check-data"]) == 0
-    assert "Fashion-MNIST OK" in capsys.readouterr().out
-    assert data_mod._main(["x"]) == 2
 
 
 def test_subset_of_a_subset_is_checked_against_its_own_size(fashion) -> None:

@@ -6,8 +6,8 @@ import pytest
 import torch
 from torch import nn
 
-from resnotes import Residual
-from resnotes.depth import CifarNet, PlainBlock, blocks_per_stage, deepen, plain_net, residual_net
+from resnotes import BasicBlock
+from resnotes.depth import CifarNet, blocks_per_stage, deepen, plain_net, residual_net
 
 
 def _weighted_layers(net: nn.Module) -> int:
@@ -27,13 +27,13 @@ def test_depth_counts_the_weighted_layers(depth: int, residual: bool) -> None:
 
 def test_plain_and_residual_differ_only_by_shortcuts() -> None:
     plain, res = plain_net(14, width=4), residual_net(14, width=4)
-    assert all(isinstance(b, PlainBlock) for s in plain.stages for b in s)
-    assert all(isinstance(b, Residual) for s in res.stages for b in s)
+    assert all(isinstance(b, BasicBlock) and not b.residual for s in plain.stages for b in s)
+    assert all(isinstance(b, BasicBlock) and b.residual for s in res.stages for b in s)
     # Same main-path layers; the residual net adds two projections (1x1 conv + BN).
     shapes = lambda net: [tuple(p.shape) for n, p in net.named_parameters()  # noqa: E731
-                          if "conv3" not in n and "bn3" not in n]
+                          if "shortcut" not in n]
     assert sorted(shapes(plain)) == sorted(shapes(res))
-    projections = [m for m in res.modules() if isinstance(m, Residual) and m.conv3 is not None]
+    projections = [m for m in res.modules() if isinstance(m, BasicBlock) and m.shortcut is not None]
     assert len(projections) == 2
 
 

@@ -8,7 +8,6 @@ import torch
 import resnotes
 from resnotes import ResNet, deterministic, evaluate, fit, predict
 from resnotes.augment import augment, random_crop, random_flip
-from resnotes.recipe import TRICKS, fast_resnet, train_fast
 
 
 def test_random_flip_mirrors_about_half_and_keeps_the_rest() -> None:
@@ -91,16 +90,6 @@ def test_amp_flag_runs_bf16_on_cpu(fashion) -> None:
     assert (amp == fp32).float().mean().item() > 0.9
 
 
-def test_recipe_trains_with_every_option_on_a_small_subset(fashion) -> None:
-    hist = train_fast(fashion.subset(512, 200), epochs=2, width=8, device="cpu",
-                      log=False, progress=False)
-    assert hist.epochs == 2 and hist.train_loss[1] < hist.train_loss[0]
-    assert fast_resnet(8).stem(torch.zeros(1, 1, 28, 28)).shape[-1] == 14
-    with pytest.raises(ValueError, match="unknown tricks"):
-        train_fast(fashion.subset(64, 10), without=("dropout",))
-    assert set(TRICKS) == {"onecycle", "label_smoothing", "flip", "flip_tta", "zero_init"}
-
-
 def test_augmented_training_is_reproducible(fashion) -> None:
     data = fashion.subset(256, 64)
     losses = []
@@ -110,63 +99,3 @@ def test_augmented_training_is_reproducible(fashion) -> None:
                    device="cpu", log=False, progress=False)
         losses.append(hist.step_loss)
     assert losses[0] == losses[1]
-
-
-@pytest.mark.parametrize("cin, cout, k, stride, size, bias", [
-    (8, 16, 3, 1, 1, True), (8, 16, 3, 2, 2, False), (4, 8, 1, 2, 1, True), (4, 8, 1, 2, 2, False),
-])
-def test_gemm_conv_matches_conv2d_forward_and_backward(cin: int, cout: int, k: int, stride: int,
-                                                       size: int, bias: bool) -> None:
-    from torch import nn
-
-    from resnotes import GemmConv2d
-
-    ref = nn.Conv2d(cin, cout, k, stride=stride, padding=k // 2, bias=bias).double()
-    fast = GemmConv2d(cin, cout, k, stride=stride, padding=k // 2, bias=bias).double()
-    fast.load_state_dict(ref.state_dict())
-    x = torch.randn(5, cin, size, size, dtype=torch.float64, requires_grad=True)
-    out_ref, out_fast = ref(x), fast(x)
-    assert out_fast.shape == out_ref.shape and out_ref.shape[-1] * out_ref.shape[-2] <= GemmConv2d.max_pixels
-    assert torch.allclose(out_fast, out_ref, atol=1e-12)
-    g = torch.randn_like(out_ref)
-    grads_ref = torch.autograd.grad(out_ref, [x, *ref.parameters()], g)
-    grads_fast = torch.autograd.grad(out_fast, [x, *fast.parameters()], g)
-    for a, b in zip(grads_ref, grads_fast):
-        assert torch.allclose(a, b, atol=1e-12)
-
-
-def test_convert_small_convs_shares_parameters_and_keeps_the_function() -> None:
-    from resnotes import GemmConv2d, convert_small_convs
-
-    net = resnotes.resnet18(width=8).eval()
-    before = {k: v.clone() for k, v in net.state_dict().items()}
-    params = [id(p) for p in net.parameters()]
-    x = torch.randn(3, 1, 28, 28)
-    with torch.no_grad():
-        expected = net(x)
-        convert_small_convs(net)
-        got = net(x)
-    assert [id(p) for p in net.parameters()] == params
-    assert list(net.state_dict()) == list(before)
-    assert sum(isinstance(m, GemmConv2d) for m in net.modules()) == 20  # 1 + 16 + 3 projections
-    assert torch.allclose(got, expected, atol=1e-5)
-
-
-def test_gemm_conv_falls_back_to_conv2d_for_larger_outputs(monkeypatch: pytest.MonkeyPatch) -> None:
-    from torch import nn
-
-    from resnotes import GemmConv2d
-
-    calls = []
-    original = nn.Conv2d._conv_forward
-
-    def spy(self, *args):  # type: ignore[no-untyped-def]
-        calls.append(self)
-        return original(self, *args)
-
-    monkeypatch.setattr(nn.Conv2d, "_conv_forward", spy)
-    conv = GemmConv2d(4, 4, 3, padding=1)
-    conv(torch.randn(2, 4, 1, 1))
-    assert calls == []  # one pixel: the matrix product
-    conv(torch.randn(2, 4, 3, 3))
-    assert calls == [conv]  # nine pixels: the ordinary convolution

@@ -13,7 +13,7 @@ import pytest
 import torch
 
 import resnotes
-from resnotes import Residual, describe_device, pick_device, show_source, source_of
+from resnotes import BasicBlock, describe_device, pick_device, show_source, source_of
 from resnotes.diagrams import draw_plain_and_residual_block
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -34,10 +34,10 @@ def test_asking_for_cuda_without_a_gpu_says_how_to_get_one() -> None:
 
 
 def test_show_source_shows_the_code_that_runs() -> None:
-    md = show_source(Residual)
-    assert md.data.startswith("```python\nclass Residual(nn.Module):")
+    md = show_source(BasicBlock)
+    assert md.data.startswith("```python\nclass BasicBlock(nn.Module):")
     assert "def forward" in md.data and md.data.endswith("```")
-    assert source_of(Residual) in md.data
+    assert source_of(BasicBlock) in md.data
     with pytest.raises(TypeError):
         show_source()
 

@@ -41,31 +41,3 @@ def test_finish_chapter_rejects_bad_names_and_times() -> None:
 
 def test_read_records_of_a_missing_folder_is_empty(tmp_path: Path) -> None:
     assert read_records(tmp_path / "nothing") == []
-
-
-def test_save_records_merges_sizes_and_replaces_same_chapter(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from resnotes.records import save_records
-
-    out = tmp_path / "times.json"
-    for size, folder in (("smoke", "a"), ("book", "b")):
-        monkeypatch.setenv(RECORDS_ENV_VAR, str(tmp_path / folder))
-        finish_chapter("ch3", time.perf_counter(), resnotes.chapter_settings(size, {"x": (1, 2, 3)}))
-    table = save_records([tmp_path / "a", tmp_path / "b"], out)
-    assert set(table) == {"smoke", "book"} and set(table["book"]) == {"ch3"}
-    assert json.loads(out.read_text())["smoke"]["ch3"]["settings"] == {"x": 1}
-    with pytest.raises(ValueError, match="no run records"):
-        save_records([tmp_path / "empty"], out)
-
-
-def test_records_command_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import subprocess
-    import sys
-
-    monkeypatch.setenv(RECORDS_ENV_VAR, str(tmp_path / "r"))
-    finish_chapter("ch3", time.perf_counter(), resnotes.chapter_settings("book", {"x": (1, 2, 3)}))
-    done = subprocess.run([sys.executable, "-m", "resnotes", "records", str(tmp_path / "r"),
-                           "--into", str(tmp_path / "t.json")], capture_output=True, text=True)
-    assert done.returncode == 0 and done.stdout.startswith("book: ch3"), done
-    failed = subprocess.run([sys.executable, "-m", "resnotes", "records", str(tmp_path / "none"),
-                             "--into", str(tmp_path / "t.json")], capture_output=True, text=True)
-    assert failed.returncode == 1 and "no run records" in failed.stderr

@@ -13,6 +13,9 @@ padding), computes the same sums and lets autograd use plain GEMMs.
 the CPU for outputs of at most :attr:`GemmConv2d.max_pixels` pixels; anywhere
 else it is an ordinary ``nn.Conv2d``. Outputs and gradients agree with
 ``nn.Conv2d`` to float rounding.
+
+Used by ``benchmarks/vs_d2l.py`` only, so it lives with the benchmarks rather
+than in the installed package.
 """
 
 from __future__ import annotations

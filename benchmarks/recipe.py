@@ -1,5 +1,8 @@
 """A time-to-accuracy recipe for Fashion-MNIST, built from the book's blocks.
 
+Used by ``benchmarks/time_to_accuracy.py`` only, so it lives with the
+benchmarks rather than in the installed package.
+
 The network is a small ResNet of :class:`resnotes.ResNet`'s family that keeps
 more of a 28x28 image's resolution than d2l's layout: a 3x3 stem with stride 2
 (28 -> 14), then four stages of one block each (14, 7, 4, 2 pixels). The
@@ -18,9 +21,7 @@ from typing import Any
 
 import torch
 
-from .data import FashionMNIST
-from .resnet import ResNet
-from .train import History, fit
+from resnotes import FashionMNIST, History, ResNet, fit
 
 __all__ = ["TRICKS", "fast_resnet", "train_fast"]
 
