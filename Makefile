@@ -11,28 +11,49 @@ export RESNOTES_DATA
 # smoke | book | full
 RESNOTES_SIZE ?= book
 export RESNOTES_SIZE
-export RESNOTES_PROGRESS ?= 0
 # Each size builds (and caches executed notebooks) in its own folder, so a
 # cached result of one size is never shown as another's: book size in
 # _build/html, the others in _build/<size>/_build/html.
 BUILD_ROOT := $(if $(filter book,$(RESNOTES_SIZE)),.,_build/$(RESNOTES_SIZE))
 
 
-# MathJax 3 from the npm registry, served by the site itself so that math
-# renders without internet (Jupyter Book's default loads it from a CDN).
-# Copied outside _static/, since Jupyter Book adds every .js there as a script.
-MATHJAX_VERSION := 3.2.2
+# MathJax 3, served by the site itself so that math renders without internet
+# (Jupyter Book's default loads it from a CDN). It comes from PyPI, where the
+# wheel django-static-mathjax ships MathJax's own es5 build (so no npm is
+# needed); only its es5/ folder is unpacked, outside _static/, since Jupyter
+# Book adds every .js there as a script.
+MATHJAX_WHEEL := django-static-mathjax==3.2.2.1
 MATHJAX := _mathjax/mathjax/tex-chtml.js
 
-.PHONY: setup book test store student clean
+# Chromium for the browser test: Debian's package, installed when missing and
+# the machine allows it (root, apt-get), never a browser downloaded by a tool.
+CHROMIUM ?= $(firstword $(shell command -v chromium chromium-browser 2>/dev/null))
+
+.PHONY: setup book test store student clean browser gpu-check
 
 setup: $(VENV)/.installed $(MATHJAX)
 
-$(MATHJAX):
+$(MATHJAX): | $(VENV)/.installed
 	rm -rf .mathjax _mathjax
-	npm install --prefix .mathjax --no-audit --no-fund --silent mathjax@$(MATHJAX_VERSION)
-	mkdir -p _mathjax
-	cp -r .mathjax/node_modules/mathjax/es5 _mathjax/mathjax
+	$(PY) -m pip download -q --no-deps -d .mathjax $(MATHJAX_WHEEL)
+	$(PY) -c 'import sys, zipfile, pathlib; z = zipfile.ZipFile(next(pathlib.Path(".mathjax").glob("*.whl"))); \
+	  pre = "mathjax/static/mathjax/es5/"; names = [n for n in z.namelist() if n.startswith(pre) and not n.endswith("/")]; \
+	  [(pathlib.Path("_mathjax/mathjax", n[len(pre):]).parent.mkdir(parents=True, exist_ok=True), \
+	    pathlib.Path("_mathjax/mathjax", n[len(pre):]).write_bytes(z.read(n))) for n in names]; \
+	  print(f"MathJax: {len(names)} files in _mathjax/mathjax")'
+	test -f $@
+
+browser:
+	@if [ -n "$(CHROMIUM)" ]; then exit 0; fi; \
+	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  echo "Installing Debian's chromium for the browser test"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+	    chromium fonts-dejavu-core >/dev/null; \
+	else \
+	  echo "error: make test drives the built site in Chromium, and none was found."; \
+	  echo "       Install it (Debian/Ubuntu: sudo apt-get install chromium) or set CHROMIUM=/path/to/chromium."; \
+	  exit 1; \
+	fi
 
 $(VENV)/.installed: pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -47,13 +68,15 @@ book: setup
 	$(VENV)/bin/jupyter-book build . -W -n --keep-going --path-output $(BUILD_ROOT)
 
 # Everything CI checks: types (mypy), unit tests, nbval at smoke size, the -W book build at smoke size,
-# and that site in headless Chromium (Debian's `chromium`; .ci/run installs it).
-test: setup
+# and that site in headless Chromium (Debian's `chromium`, installed by `make browser` when missing).
+# The book is built without any of the Makefile's variables but the size, as a plain
+# `jupyter-book build .` would run.
+test: setup browser
 	$(PY) -m tools check-data
 	$(PY) -m mypy
-	RESNOTES_SIZE=smoke $(PY) -m pytest --nbval tests chapters --ignore=tests/site
+	RESNOTES_SIZE=smoke RESNOTES_PROGRESS=0 $(PY) -m pytest --nbval tests chapters --ignore=tests/site
 	rm -rf _build/smoke
-	RESNOTES_SIZE=smoke $(VENV)/bin/jupyter-book build . -W -n --keep-going --path-output _build/smoke
+	env -u RESNOTES_PROGRESS RESNOTES_SIZE=smoke $(VENV)/bin/jupyter-book build . -W -n --keep-going --path-output _build/smoke
 	@grep -q 'src="../_static/../mathjax/tex-chtml.js' _build/smoke/_build/html/chapters/03_residual_blocks.html \
 	  && test -f _build/smoke/_build/html/mathjax/tex-chtml.js \
 	  || { echo "error: the built site does not load its own MathJax (see _config.yml mathjax_path)"; exit 1; }

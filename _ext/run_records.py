@@ -51,6 +51,11 @@ def _set_env(app: Sphinx) -> None:
     folder = records_dir(app)
     folder.mkdir(parents=True, exist_ok=True)
     os.environ[RECORDS_ENV_VAR] = str(folder)
+    # No progress bars in the built pages: in a notebook they are widgets whose
+    # pages would load require.js and the widget manager from CDNs. A reader's
+    # own Jupyter still shows them. Set here so that a plain `jupyter-book build .`
+    # behaves like `make book`.
+    os.environ.setdefault("RESNOTES_PROGRESS", "0")
 
 
 def _chapter_doc(app: Sphinx, chapter: str) -> str | None:
