@@ -20,9 +20,11 @@ RESULTS = Path(__file__).resolve().parent / "results"
 
 
 def parser(doc: str) -> argparse.ArgumentParser:
-    """The options every benchmark takes: ``--device`` and ``--no-save``."""
+    """The options every benchmark takes: ``--device``, ``--repeats`` and ``--no-save``."""
     p = argparse.ArgumentParser(description=doc.split("\n\n")[0])
     p.add_argument("--device", default=None, help="cpu or cuda (default: a GPU if present)")
+    p.add_argument("--repeats", type=int, default=3,
+                   help="timed runs per arm, after one untimed warm-up (default 3)")
     p.add_argument("--no-save", action="store_true", help="print only, write no JSON")
     return p
 
@@ -128,3 +130,22 @@ def table(rows: list[dict[str, Any]], columns: list[str]) -> str:
     out = [line, "  ".join("-" * w for w in widths)]
     out += ["  ".join(v.ljust(w) for v, w in zip(row, widths)) for row in cells]
     return "\n".join(out)
+
+
+def spread(values: list[float]) -> dict[str, float | int]:
+    """Median, minimum and maximum of repeated measurements (``n`` of them).
+
+    One run per arm cannot rank two arms whose difference is smaller than the
+    run-to-run spread; every benchmark reports this for each arm.
+    """
+    if not values:
+        raise ValueError("spread needs at least one value")
+    xs = sorted(values)
+    mid = len(xs) // 2
+    median = xs[mid] if len(xs) % 2 else (xs[mid - 1] + xs[mid]) / 2
+    return dict(n=len(xs), median=median, min=xs[0], max=xs[-1])
+
+
+def separated(a: list[float], b: list[float]) -> bool:
+    """Whether every value of ``a`` lies above every value of ``b`` (their ranges do not overlap)."""
+    return min(a) > max(b)

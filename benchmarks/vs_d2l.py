@@ -12,8 +12,11 @@ the CPU the convolutions with one-pixel outputs done as matrix products by
     python benchmarks/vs_d2l.py            # GPU: d2l's settings; CPU: a fixed subset at 28x28
     python benchmarks/vs_d2l.py --epochs 1 --train-size 2048 --test-size 512   # quick
 
-Prints wall time, images/s, peak memory and test accuracy for both and their
-ratio, and writes ``benchmarks/results/vs_d2l-<hardware>.json``.
+Each path first runs once untimed (a short warm-up: imports, kernel selection,
+allocator), then ``--repeats`` times (default 3), the two paths alternating so
+that a drift of the machine hits both. Prints the median and range of wall
+time, images/s, peak memory and test accuracy for both and the ratio of the
+medians, and writes ``benchmarks/results/vs_d2l-<hardware>.json``.
 """
 
 from __future__ import annotations
@@ -33,7 +36,7 @@ import torch
 from torch import nn
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import parser as common_parser, PeakMemory, table, write_result  # noqa: E402
+from common import parser as common_parser, PeakMemory, spread, table, write_result  # noqa: E402
 
 import resnotes  # noqa: E402
 from gemm_conv import convert_small_convs  # noqa: E402
@@ -139,15 +142,40 @@ def main(argv: list[str] | None = None) -> int:
     source = resnotes.data.find_fashion_mnist()
     settings = {k: getattr(args, k) for k in ("epochs", "train_size", "test_size", "resize",
                                               "batch_size", "lr", "seed")}
-    print(f"device {resnotes.describe_device(device)}; settings {settings}", flush=True)
-    rows = [run_d2l(args, device, source), run_resnotes(args, device)]
+    if args.repeats < 1:
+        parser.error("--repeats must be >= 1")
+    print(f"device {resnotes.describe_device(device)}; settings {settings}; "
+          f"{args.repeats} repeats after a warm-up", flush=True)
+    warm = argparse.Namespace(**{**vars(args), "epochs": 1, "train_size": 5 * args.batch_size,
+                                 "test_size": args.batch_size})
+    run_d2l(warm, device, source), run_resnotes(warm, device)  # untimed warm-up
+    runs: list[dict] = []
+    for r in range(args.repeats):
+        for run in (run_d2l(args, device, source), run_resnotes(args, device)):
+            runs.append(dict(run, repeat=r))
+            print(table([runs[-1]], ["repeat", "path", "wall_s", "images_per_s", "peak_memory_mb",
+                                     "test_acc"]), flush=True)
+    rows = []
+    for name in ("d2l", "resnotes"):
+        mine = [x for x in runs if x["path"] == name]
+        wall = spread([x["wall_s"] for x in mine])
+        rows.append(dict(path=name, wall_s=round(wall["median"], 2), wall_min_s=wall["min"],
+                         wall_max_s=wall["max"],
+                         images_per_s=round(spread([x["images_per_s"] for x in mine])["median"], 1),
+                         peak_memory_mb=max(x["peak_memory_mb"] for x in mine),
+                         test_acc=round(spread([x["test_acc"] for x in mine])["median"], 4)))
+    ratios = [d["wall_s"] / m["wall_s"] for d, m in zip(runs[0::2], runs[1::2])]
     speedup = rows[0]["wall_s"] / rows[1]["wall_s"]
-    print(table(rows, ["path", "wall_s", "images_per_s", "peak_memory_mb", "test_acc"]))
-    print(f"resnotes is {speedup:.2f}x faster than d2l (wall time, training and per-epoch evaluation)")
+    print(table(rows, ["path", "wall_s", "wall_min_s", "wall_max_s", "images_per_s",
+                       "peak_memory_mb", "test_acc"]))
+    print(f"resnotes is {speedup:.2f}x faster than d2l (ratio of median wall times, training and "
+          f"per-epoch evaluation; per repeat {min(ratios):.2f}x to {max(ratios):.2f}x)")
     if not args.no_save:
         path = write_result("vs_d2l", device, dict(
-            device=resnotes.describe_device(device), settings=settings, rows=rows,
-            speedup=round(speedup, 3), memory_kind=PeakMemory(device).kind,
+            device=resnotes.describe_device(device), settings=settings, repeats=args.repeats,
+            rows=rows, runs=runs, speedup=round(speedup, 3),
+            speedup_range=[round(min(ratios), 3), round(max(ratios), 3)],
+            memory_kind=PeakMemory(device).kind,
             model="resnotes.resnet18() (d2l layout), Xavier init as d2l.train_ch6; "
                   "resnotes path with convert_small_convs"))
         print(f"wrote {path}")

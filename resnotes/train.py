@@ -228,9 +228,8 @@ def fit(model: nn.Module | Callable[[], nn.Module], data: FashionMNIST, *, epoch
         augment: ``"none"``, ``"flip"`` (mirror half of each batch) or
             ``"flip-crop"`` (also shift by up to 2 pixels), done on the device.
         flip_tta: evaluate on each test image and its mirror image.
-        channels_last: run convolutions on NHWC tensors. Default: on CUDA only.
-            On CPUs it does not pay for these small networks, and PyTorch's CPU
-            kernels for it can crash with one thread (see
+        channels_last: run convolutions on NHWC tensors. Default: on CUDA only,
+            since PyTorch's CPU kernels for it can crash with one thread (see
             ``tests/test_known_crashes.py``).
         amp: bf16 autocast; by default on for CUDA, off elsewhere.
         device: where to train; by default :func:`resnotes.pick_device`.
