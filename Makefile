@@ -77,7 +77,7 @@ store: setup
 # autograder/ and master/ folders beside it hold the solutions.
 CHAPTERS ?=
 student: setup
-	$(PY) -m resnotes student $(CHAPTERS) --out _build/student $(if $(STUDENT_TESTS_URL),--tests-url $(STUDENT_TESTS_URL))
+	$(PY) -m tools student $(CHAPTERS) --out _build/student $(if $(STUDENT_TESTS_URL),--tests-url $(STUDENT_TESTS_URL))
 
 clean:
 	rm -rf _build .jupyter_cache .mathjax _mathjax

@@ -19,7 +19,6 @@ One module per idea:
   :mod:`resnotes.augment`, :mod:`resnotes.recipe`, :mod:`resnotes.gemm_conv`: speed;
 * :mod:`resnotes.sizes`: smoke / book / full;
 * :mod:`resnotes.records`: what each chapter ran, at which size, for how long;
-* :mod:`resnotes.student`: student versions of chapters (``python -m resnotes student``);
 * :mod:`resnotes.summary`, :mod:`resnotes.display`, :mod:`resnotes.device`: helpers.
 """
 
@@ -47,7 +46,7 @@ from .sizes import chapter_settings, resolve_size
 from .summary import LayerRow, count_parameters, layer_table
 from .train import History, deterministic, evaluate, fit, predict, preprocess
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 __all__ = [
     "CifarNet", "GradNorm", "PlainBlock", "dataset_loss", "deepen", "gradient_norms", "plain_net",

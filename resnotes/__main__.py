@@ -1,8 +1,6 @@
 """Command line.
 
 * ``python -m resnotes check-data`` says which Fashion-MNIST copy would be used.
-* ``python -m resnotes student 03 05 [--out DIR]`` writes student versions of
-  chapters (solutions removed, otter-grader checks added; see resnotes/student.py).
 * ``python -m resnotes records FOLDER... --into FILE`` merges the chapters' run
   records of one or more builds into a JSON file (see resnotes/records.py).
 """
@@ -14,10 +12,6 @@ import sys
 from .data import _main
 
 if __name__ == "__main__":
-    if sys.argv[1:2] == ["student"]:
-        from .student import main
-
-        raise SystemExit(main(sys.argv[2:]))
     if sys.argv[1:2] == ["records"]:
         from .records import _main as records_main
 

@@ -21,8 +21,8 @@ from bs4 import BeautifulSoup
 from nbclient import NotebookClient
 from nbconvert import HTMLExporter
 
-from resnotes import student
-from resnotes.student import StudentError, cell_names, parse_chapter
+from tools import student
+from tools.student import StudentError, cell_names, parse_chapter
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = sorted((ROOT / "chapters").glob("*.ipynb"))

@@ -1,6 +1,6 @@
 """Student versions of chapter notebooks: solutions removed, otter-grader checks added.
 
-``python -m resnotes student 03 [--out DIR]`` (or ``make student CHAPTERS="03"``)
+``python -m tools student 03 [--out DIR]`` (or ``make student CHAPTERS="03"``)
 reads each chosen chapter notebook, which follows AUTHORING.md: exercises are
 ``{exercise}`` directives with a ``:label:``; solutions are ``{solution} label``
 (prose) or ``{solution-start} label`` ... code cells ... ``{solution-end}``; a
@@ -477,10 +477,10 @@ def build_student(notebook: Path, out: Path, tests_url: str | None = None,
 
 
 def main(argv: Sequence[str], root: Path | None = None) -> int:
-    """``python -m resnotes student [CHAPTER ...] [--out DIR] [--tests-url URL] [--run-tests]``."""
+    """``python -m tools student [CHAPTER ...] [--out DIR] [--tests-url URL] [--run-tests]``."""
     import argparse
 
-    parser = argparse.ArgumentParser(prog="python -m resnotes student",
+    parser = argparse.ArgumentParser(prog="python -m tools student",
                                      description="Student versions of chapter notebooks "
                                                  "(solutions removed, otter-grader checks added).")
     parser.add_argument("chapters", nargs="*",
