@@ -24,7 +24,7 @@ BUILD_ROOT := $(if $(filter book,$(RESNOTES_SIZE)),.,_build/$(RESNOTES_SIZE))
 MATHJAX_VERSION := 3.2.2
 MATHJAX := _mathjax/mathjax/tex-chtml.js
 
-.PHONY: setup book test store student clean
+.PHONY: setup book test store plain student grade clean
 
 setup: $(VENV)/.installed $(MATHJAX)
 
@@ -70,6 +70,13 @@ store: setup
 	$(PY) -c 'import json, sys; p = sys.argv[1]; nb = json.load(open(p)); \
 	  [c["metadata"].pop("execution", None) for c in nb["cells"]]; \
 	  open(p, "w").write(json.dumps(nb, indent=1, ensure_ascii=False) + "\n")' $(NB)
+	$(MAKE) plain
+
+# The plain-Jupyter notebooks (notebooks/en/, committed; what Colab and GitHub
+# open): the chapters with their MyST markup turned into plain Markdown and the
+# stored book-size numbers pasted in. tests/test_plain.py fails when they are stale.
+plain: setup
+	$(PY) -m tools plain
 
 # Student versions of chapters (solutions removed, otter-grader checks added):
 #   make student CHAPTERS="03 05"   (default: every chapter notebook)
