@@ -86,5 +86,15 @@ CHAPTERS ?=
 student: setup
 	$(PY) -m tools student $(CHAPTERS) --out _build/student $(if $(STUDENT_TESTS_URL),--tests-url $(STUDENT_TESTS_URL))
 
+# Grade a class offline (tools/grade.py): every submitted zip or notebook in
+# SUBMISSIONS is re-run at smoke size with this environment and graded by its
+# chapter's autograder (made by make student when missing); writes
+# _build/grades/grades.csv (student, chapter, exercise, score) and summary.md.
+#   make grade SUBMISSIONS=dir/ [GRADE_JOBS=2]
+GRADE_JOBS ?= 1
+grade: setup
+	@test -n "$(SUBMISSIONS)" || { echo "usage: make grade SUBMISSIONS=dir/  (a folder of submitted .zip or .ipynb files)"; exit 2; }
+	$(PY) -m tools grade $(SUBMISSIONS) --out _build/grades --student-dir _build/student --jobs $(GRADE_JOBS)
+
 clean:
 	rm -rf _build .jupyter_cache .mathjax _mathjax

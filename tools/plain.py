@@ -315,8 +315,9 @@ def _quote(text: str) -> str:
 class Converter:
     """Turns one chapter's MyST Markdown into plain Markdown (state: exercises, citations)."""
 
-    def __init__(self, book: Book, doc: str, glue: dict[str, dict[str, Any]]) -> None:
+    def __init__(self, book: Book, doc: str, glue: dict[str, dict[str, Any]], open_solutions: bool = False) -> None:
         self.book = book
+        self.open_solutions = open_solutions  # the instructors' answer key: solutions shown
         self.doc = doc
         self.glue = glue
         self.exercises: dict[str, str] = {}  # label -> "3.1"
@@ -440,7 +441,8 @@ class Converter:
         number = self.exercises.get(label, "?")
         inner = "\n\n".join(p for p in prose if p.strip())
         summary = f"Solution to Exercise {number}" + (" (continued)" if continued else "")
-        return f"<details>\n<summary>{summary}</summary>\n\n{inner}\n\n</details>"
+        tag = "<details open>" if self.open_solutions else "<details>"
+        return f"{tag}\n<summary>{summary}</summary>\n\n{inner}\n\n</details>"
 
     def exercise_heading(self, label: str, title: str = "") -> str:
         return f"### Exercise {self.exercises[label]}" + (f": {self.roles(title, label)}" if title else "")
@@ -510,23 +512,31 @@ def _visible_outputs(outputs: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [o for o in outputs if not o.get("metadata", {}).get("scrapbook", {}).get("mime_prefix")]
 
 
-def convert_chapter(path: Path, book: Book | None = None) -> dict[str, Any]:
-    """The plain notebook of one chapter notebook (see the module's docstring)."""
+def convert_chapter(path: Path, book: Book | None = None, answer_key: bool = False) -> dict[str, Any]:
+    """The plain notebook of one chapter notebook (see the module's docstring).
+
+    ``answer_key``: the instructors' version (tools/student.py's ``master/``):
+    solutions open, solution code not collapsed, and the check cells kept.
+    """
     book = book or Book.load(ROOT)
     nb = json.loads(path.read_text())
     doc = f"chapters/{path.stem}"
-    conv = Converter(book, doc, glue_values(nb))
+    conv = Converter(book, doc, glue_values(nb), open_solutions=answer_key)
     cells: list[dict[str, Any]] = []
     first_markdown = True
     for index, cell in enumerate(nb["cells"]):
         where = f"{path.name}, cell {index}"
         tags = set(cell.get("metadata", {}).get("tags", []))
-        if tags & REMOVE_TAGS:
+        if tags & REMOVE_TAGS and not (answer_key and "check" in tags):
             continue
         if cell["cell_type"] == "markdown":
             text = conv.markdown(_src(cell), where)
             if first_markdown:
-                text = _with_provenance(text, provenance_line(book, doc))
+                line = provenance_line(book, doc)
+                if answer_key:
+                    line = ("**Answer key, for instructors only**: every solution, with the check "
+                            "cells (tagged `check`) that the autograder's hidden tests run.\n\n" + line)
+                text = _with_provenance(text, line)
                 first_markdown = False
             if text.strip():
                 cells.append({"cell_type": "markdown", "metadata": copy.deepcopy(cell.get("metadata", {})),
@@ -534,7 +544,7 @@ def convert_chapter(path: Path, book: Book | None = None) -> dict[str, Any]:
         elif cell["cell_type"] == "code":
             new = copy.deepcopy(cell)
             new["outputs"] = _visible_outputs(new.get("outputs", []))
-            if conv.in_solution:  # collapsed in JupyterLab, like the book's dropdown
+            if conv.in_solution and not answer_key:  # collapsed in JupyterLab, like the book's dropdown
                 new.setdefault("metadata", {})["jupyter"] = {"source_hidden": True, "outputs_hidden": True}
             cells.append(new)
         else:
