@@ -166,3 +166,12 @@ def test_setup_cell_pins_resnotes_to_this_version(path: Path) -> None:
 
 def test_package_version_is_pyprojects() -> None:
     assert resnotes.__version__ == VERSION
+
+
+def test_readme_links_every_plain_notebook_on_colab() -> None:
+    readme = (ROOT / "README.md").read_text()
+    config = yaml.safe_load((ROOT / "_config.yml").read_text())
+    repo = config["repository"]["url"].removeprefix("https://github.com/")
+    base = f"{config['launch_buttons']['colab_url']}/github/{repo}/blob/{config['repository']['branch']}"
+    links = re.findall(r"\((https://colab\.research\.google\.com/[^)]+)\)", readme)
+    assert links == [f"{base}/notebooks/en/{p.name}" for p in CHAPTERS]

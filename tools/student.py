@@ -10,20 +10,33 @@ imports and private helpers ``_like_this`` before them).
 
 For each chapter it writes an otter-grader *master notebook* (an ``ASSIGNMENT
 CONFIG`` raw cell; every checkable exercise a question whose prompt is the
-exercise, whose solution is the solution's code and whose test is the check
-cell) and runs ``otter assign`` on it. In ``DIR/<chapter>/``:
+exercise and whose solution is the solution's code) and runs ``otter assign``
+on it. In ``DIR/<chapter>/``:
 
 * ``student/``: the notebook to hand out, with ``grader.check("label")`` after
-  each checkable exercise, and its ``tests/`` folder (otter keeps the tests in
-  files next to the notebook, never inside it);
+  each checkable exercise and otter's export cell at the end (it writes the
+  zip file students hand in), and its ``tests/`` folder (the public tests);
 * ``autograder/``: otter's solution notebook and autograder zip (for
-  ``otter run``), instructors only;
-* ``master/``: the generated master notebook, instructors only.
+  ``otter run`` and ``make grade``), instructors only;
+* ``master/``: the generated master notebook, the autograder's
+  ``requirements.txt`` and ``<chapter>_solutions.ipynb``, the answer key
+  (every solution, prose and code, and the check cells), instructors only.
 
-The student notebook keeps the chapter's prose and code; solutions (prose and
-code) and check cells are gone, each exercise becomes plain markdown
-("**Exercise 1.** ...") followed by an empty answer cell, and the chapter's
-Colab set-up cell also installs otter-grader on Colab.
+Grades that mean something: the chapter's check cell computes the answer
+(``assert by_hand == count_parameters(...)``), so it must not be shown. It is
+the question's *hidden* test, which alone carries the point and is only in the
+autograder. The *public* test that ``grader.check`` runs compares a salted
+SHA-256 digest of the answer (exact answers) or only its type and shape
+(answers with floats); :func:`public_checks` makes it by running each solution
+and its check cell at smoke size. Copying the public test's value into the
+answer earns nothing (tests/test_grade.py).
+
+The student notebook keeps the chapter's prose, turned into plain Markdown by
+tools/plain.py (glue values pasted in, citations as author-year text), and its
+code; solutions (prose and code) and check cells are gone, each exercise
+becomes a section "Exercise N.k" numbered as in the book, followed by an empty
+answer cell, and the chapter's Colab set-up cell also installs otter-grader on
+Colab.
 
 Why otter-grader rather than nbgrader: otter's student side is one pip package
 that Colab installs in seconds and that has a Colab mode of its own
@@ -32,9 +45,9 @@ it grades offline (``otter run``), it installs beside the book's pinned
 packages (24 more, pinned in constraints.txt), and its master-notebook format
 maps one-to-one onto AUTHORING.md's exercise/solution/check cells. nbgrader
 needs a Jupyter server extension and pulls in JupyterLab, neither of which
-Colab runs. Otter keeps a question's tests in ``tests/`` beside the notebook
-(public tests, which students may read, as in any otter assignment); the
-notebook itself holds no solution or check text.
+Colab runs. Otter keeps a question's public tests in ``tests/`` beside the
+notebook (students may read them); the notebook itself holds no solution or
+check text.
 """
 
 from __future__ import annotations
@@ -57,7 +70,7 @@ import yaml
 from tools.plain import ROOT, Book, Converter, convert_chapter, dumps, glue_values, provenance_line, _with_provenance
 
 __all__ = ["StudentError", "Exercise", "Chapter", "parse_chapter", "master_notebook", "cell_names",
-           "build_student", "find_chapters", "main"]
+           "public_checks", "grading_requirements", "build_student", "find_chapters", "main"]
 
 EXERCISE_DIRECTIVES = {"exercise", "solution", "solution-start", "solution-end"}
 UNSUPPORTED_DIRECTIVES = {"exercise-start", "exercise-end"}
