@@ -183,7 +183,8 @@ def test_master_holds_every_solution(built: dict, name: str) -> None:
     key = json.loads((master / f"{name}_solutions.ipynb").read_text())
     text = "\n".join(_strings(key))
     lines = {ln.strip() for ex in b["chapter"].exercises.values() for ln in ex.solution_lines()
-             if len(ln.strip()) >= MIN_LINE and not ln.lstrip().startswith(("```", ":class:"))}
+             if len(ln.strip()) >= MIN_LINE and not ln.lstrip().startswith(("```", ":class:"))
+             and not MYST_ROLE.search(ln)}  # roles are converted: glue values, author-year citations
     missing = [ln for ln in lines if ln not in text]
     assert not missing, f"answer key lacks {missing[:5]}"
     assert (master / "requirements.txt").is_file()
