@@ -29,7 +29,7 @@ MATHJAX := _mathjax/mathjax/tex-chtml.js
 # the machine allows it (root, apt-get), never a browser downloaded by a tool.
 CHROMIUM ?= $(firstword $(shell command -v chromium chromium-browser 2>/dev/null))
 
-.PHONY: setup book test store student clean browser gpu-check
+.PHONY: setup book test store plain student grade clean browser gpu-check
 
 setup: $(VENV)/.installed $(MATHJAX)
 
@@ -93,6 +93,13 @@ store: setup
 	$(PY) -c 'import json, sys; p = sys.argv[1]; nb = json.load(open(p)); \
 	  [c["metadata"].pop("execution", None) for c in nb["cells"]]; \
 	  open(p, "w").write(json.dumps(nb, indent=1, ensure_ascii=False) + "\n")' $(NB)
+	$(MAKE) plain
+
+# The plain-Jupyter notebooks (notebooks/en/, committed; what Colab and GitHub
+# open): the chapters with their MyST markup turned into plain Markdown and the
+# stored book-size numbers pasted in. tests/test_plain.py fails when they are stale.
+plain: setup
+	$(PY) -m tools plain
 
 # Student versions of chapters (solutions removed, otter-grader checks added):
 #   make student CHAPTERS="03 05"   (default: every chapter notebook)
@@ -100,7 +107,17 @@ store: setup
 # autograder/ and master/ folders beside it hold the solutions.
 CHAPTERS ?=
 student: setup
-	$(PY) -m resnotes student $(CHAPTERS) --out _build/student $(if $(STUDENT_TESTS_URL),--tests-url $(STUDENT_TESTS_URL))
+	$(PY) -m tools student $(CHAPTERS) --out _build/student $(if $(STUDENT_TESTS_URL),--tests-url $(STUDENT_TESTS_URL))
+
+# Grade a class offline (tools/grade.py): every submitted zip or notebook in
+# SUBMISSIONS is re-run at smoke size with this environment and graded by its
+# chapter's autograder (made by make student when missing); writes
+# _build/grades/grades.csv (student, chapter, exercise, score) and summary.md.
+#   make grade SUBMISSIONS=dir/ [GRADE_JOBS=2]
+GRADE_JOBS ?= 1
+grade: setup
+	@test -n "$(SUBMISSIONS)" || { echo "usage: make grade SUBMISSIONS=dir/  (a folder of submitted .zip or .ipynb files)"; exit 2; }
+	$(PY) -m tools grade $(SUBMISSIONS) --out _build/grades --student-dir _build/student --jobs $(GRADE_JOBS)
 
 clean:
 	rm -rf _build .jupyter_cache .mathjax _mathjax

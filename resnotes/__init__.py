@@ -21,11 +21,10 @@ It holds what the chapters import and teach, one module per idea:
   :mod:`resnotes.plot`: its figures;
 * :mod:`resnotes.sizes`: smoke / book / full;
 * :mod:`resnotes.records`: what each chapter ran, at which size, for how long;
-* :mod:`resnotes.student`: student versions of chapters (``python -m resnotes student``);
 * :mod:`resnotes.summary`, :mod:`resnotes.display`, :mod:`resnotes.device`,
   :mod:`resnotes.diagrams`, :mod:`resnotes.checks`: helpers.
 
-The book's tooling (run records, the data check) is in ``tools/`` and the
+The book's tooling (run records, the data check, plain and student notebooks, grading) is in ``tools/`` and the
 benchmarks' own code in ``benchmarks/``, beside the package: neither is installed.
 """
 
@@ -52,7 +51,7 @@ from .sizes import chapter_settings, resolve_size
 from .summary import LayerRow, count_parameters, layer_table
 from .train import History, deterministic, evaluate, fit, predict
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 __all__ = [
     "CifarNet", "GradNorm", "PlainBlock", "dataset_loss", "deepen", "gradient_norms", "plain_net",

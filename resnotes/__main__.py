@@ -1,9 +1,8 @@
-"""Command line: ``python -m resnotes student 03 05 [--out DIR]`` writes student
-versions of chapters (solutions removed, otter-grader checks added; see
-resnotes/student.py).
+"""``python -m resnotes``: the package itself has no commands.
 
-The book's other tooling runs as ``python -m tools <command>`` from the
-repository root (``tools/`` is not installed with the package).
+The book's tooling (the data check, run records, plain and student notebooks,
+grading) is not part of the installed package: it runs as
+``python -m tools <command>`` from the repository root.
 """
 
 from __future__ import annotations
@@ -11,10 +10,6 @@ from __future__ import annotations
 import sys
 
 if __name__ == "__main__":
-    if sys.argv[1:2] != ["student"]:
-        print("usage: python -m resnotes student CHAPTER... [--out DIR]; "
-              "other commands: python -m tools --help", file=sys.stderr)
-        raise SystemExit(2)
-    from .student import main
-
-    raise SystemExit(main(sys.argv[2:]))
+    print("resnotes is a library and has no commands. The book's tools run from the "
+          "repository root: python -m tools --help", file=sys.stderr)
+    raise SystemExit(2)

@@ -40,7 +40,7 @@ def cpu_name() -> str:
 
 
 def finish_chapter(chapter: str, start: float, settings: Mapping[str, Any] | None = None,
-                   device: torch.device | None = None) -> float:
+                   device: torch.device | None = None) -> None:
     """Close a chapter: glue ``{chapter}_chapter_seconds``, print it, write a run record.
 
     Args:
@@ -48,8 +48,9 @@ def finish_chapter(chapter: str, start: float, settings: Mapping[str, Any] | Non
         start: ``time.perf_counter()`` taken at the top of the chapter.
         settings: the chapter's :func:`~resnotes.chapter_settings` (gives the size).
         device: where the chapter trained; default: the CPU.
-    Returns:
-        The chapter's run time in seconds.
+
+    Returns nothing, so that the chapter's last cell shows only the printed line
+    (the run time is in the glued value and the record).
     """
     if not chapter or not chapter.isidentifier():
         raise ValueError(f"chapter must be a short identifier such as 'ch3', got {chapter!r}")
@@ -78,7 +79,6 @@ def finish_chapter(chapter: str, start: float, settings: Mapping[str, Any] | Non
         path = Path(folder)
         path.mkdir(parents=True, exist_ok=True)
         (path / f"{chapter}.json").write_text(json.dumps(record, indent=1) + "\n")
-    return seconds
 
 
 def record_order(record: Mapping[str, Any]) -> tuple[int, str]:

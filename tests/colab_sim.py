@@ -104,10 +104,10 @@ def run(notebook: Path, size: str = "smoke", timeout: int = 900) -> nbformat.Not
     python = build_venv()
     nb = nbformat.read(notebook, as_version=4)
     first = next(c for c in nb.cells if c.cell_type == "code")
-    if 'f"resnotes @ git+{REPO}"' not in first.source:
+    if 'f"resnotes @ git+{REPO}@v{VERSION}"' not in first.source:
         raise ValueError(f"{notebook}: the first code cell does not install resnotes from REPO")
     # the only change: install resnotes from this checkout, since GitHub is out of reach
-    first.source = first.source.replace('f"resnotes @ git+{REPO}"', repr(f"resnotes @ {ROOT.as_uri()}"))
+    first.source = first.source.replace('f"resnotes @ git+{REPO}@v{VERSION}"', repr(f"resnotes @ {ROOT.as_uri()}"))
     nb.cells.insert(0, nbformat.v4.new_code_cell(COLAB_MARKER))
     with tempfile.TemporaryDirectory() as tmp:
         _kernelspec(python, Path(tmp) / "jupyter")

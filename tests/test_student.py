@@ -21,8 +21,9 @@ from bs4 import BeautifulSoup
 from nbclient import NotebookClient
 from nbconvert import HTMLExporter
 
-from resnotes import student
-from resnotes.student import StudentError, cell_names, parse_chapter
+from tools import student
+from tools.plain import MYST_DIRECTIVE, MYST_ROLE
+from tools.student import StudentError, cell_names, parse_chapter
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = sorted((ROOT / "chapters").glob("*.ipynb"))
@@ -126,11 +127,18 @@ def test_student_notebook_layout(built: dict, name: str) -> None:
     assert f'"otter-grader=={student.version("otter-grader")}"' in colab
     assert "otter.Notebook(" in _src(code[1])
     markdown = "\n".join(_src(c) for c in cells if c["cell_type"] == "markdown")
-    assert not re.search(r"\{(exercise|solution|solution-start|solution-end)\}", markdown)
+    # plain Markdown only: no MyST role or directive reaches a student (tools/plain.py)
+    assert not MYST_ROLE.search(markdown) and not MYST_DIRECTIVE.search(markdown), \
+        (MYST_ROLE.findall(markdown), MYST_DIRECTIVE.findall(markdown))
+    assert "book-size run" in markdown
+    number = int(name[:2])
     for ex in b["chapter"].exercises.values():
-        assert f"**Exercise {ex.number}" in markdown
+        assert f"### Exercise {number}.{ex.number}" in markdown
         assert sum(c.get("metadata", {}).get("resnotes", {}).get("answer") == ex.label
                    for c in cells) == 1, f"{ex.label}: one answer cell"
+    # it ends with otter's export cell, after a line that says what to hand in
+    assert "grader.export(" in _src(code[-1])
+    assert "Hand in that zip file" in _src(cells[cells.index(code[-1]) - 1])
 
 
 @pytest.mark.parametrize("name", [p.stem for p in NOTEBOOKS])
@@ -139,23 +147,61 @@ def test_each_checkable_exercise_has_grader_check_and_autograder_test(built: dic
     cells = b["student_nb"]["cells"]
     zips = list((b["student"].parents[1] / "autograder").glob("*.zip"))
     assert len(zips) == 1
-    zipped = zipfile.ZipFile(zips[0]).namelist()
+    archive = zipfile.ZipFile(zips[0])
+    zipped = archive.namelist()
     for ex in b["chapter"].exercises.values():
         check = f'grader.check("{ex.label}")'
         has_check = any(_src(c).strip() == check for c in cells if c["cell_type"] == "code")
         test_file = b["student"].parent / "tests" / f"{ex.label}.py"
         assert has_check == ex.checkable == test_file.is_file(), ex.label
         assert (f"tests/{ex.label}.py" in zipped) == ex.checkable
-        if ex.checkable:
-            ns: dict[str, Any] = {}
-            exec(test_file.read_text(), ns)
-            (case,) = ns["test"]["suites"][0]["cases"]
-            assert not case["hidden"]
-            doctest = "\n".join(ln[4:] for ln in case["code"].splitlines() if ln[:4] in (">>> ", "... "))
-            assert ast.dump(ast.parse(doctest)) == ast.dump(ast.parse(_src(ex.check)))
+        if not ex.checkable:
+            continue
+        # students see one public case, worth nothing, that holds no line of the check cell
+        ns: dict[str, Any] = {}
+        exec(test_file.read_text(), ns)
+        (public,) = ns["test"]["suites"][0]["cases"]
+        assert not public["hidden"] and ns["test"]["points"] == [0]
+        check_lines = [ln.strip() for ln in _src(ex.check).splitlines() if len(ln.strip()) > 8]
+        assert not any(ln in test_file.read_text() for ln in check_lines), ex.label
+        # the autograder adds the hidden case: the chapter's check cell, worth the point
+        ns = {}
+        exec(archive.read(f"tests/{ex.label}.py").decode(), ns)
+        cases = ns["test"]["suites"][0]["cases"]
+        assert ns["test"]["points"] == [0, 1] and [c["hidden"] for c in cases] == [False, True]
+        doctest = "\n".join(ln[4:] for ln in cases[1]["code"].splitlines() if ln[:4] in (">>> ", "... "))
+        assert ast.dump(ast.parse(doctest)) == ast.dump(ast.parse(_src(ex.check)))
     if name == "03_residual_blocks":
         assert [e.label for e in b["chapter"].exercises.values() if e.checkable] == \
             ["ex-ch3-count", "ex-ch3-width"]
+
+
+@pytest.mark.parametrize("name", [p.stem for p in NOTEBOOKS])
+def test_master_holds_every_solution(built: dict, name: str) -> None:
+    b = built[name]
+    master = b["student"].parents[1] / "master"
+    key = json.loads((master / f"{name}_solutions.ipynb").read_text())
+    text = "\n".join(_strings(key))
+    lines = {ln.strip() for ex in b["chapter"].exercises.values() for ln in ex.solution_lines()
+             if len(ln.strip()) >= MIN_LINE and not ln.lstrip().startswith(("```", ":class:"))
+             and not MYST_ROLE.search(ln)}  # roles are converted: glue values, author-year citations
+    missing = [ln for ln in lines if ln not in text]
+    assert not missing, f"answer key lacks {missing[:5]}"
+    assert (master / "requirements.txt").is_file()
+
+
+def _public_values(test_file: Path) -> list[str]:
+    """The right-hand sides of the public test's ``==`` comparisons."""
+    ns: dict[str, Any] = {}
+    exec(test_file.read_text(), ns)
+    code = ns["test"]["suites"][0]["cases"][0]["code"]
+    out = []
+    for ln in code.splitlines():
+        if ln.startswith(">>> assert"):
+            test = ast.parse(ln[4:]).body[0].test  # type: ignore[attr-defined]
+            if isinstance(test, ast.Compare) and isinstance(test.ops[0], ast.Eq):
+                out.append(ast.unparse(test.comparators[0]))
+    return out
 
 
 def _slice(cells: list[dict[str, Any]], needed: set[str]) -> list[dict[str, Any]]:
@@ -194,6 +240,9 @@ def test_checks_pass_with_the_solution_and_fail_with_wrong_answers(
         if ex.label in WRONG:
             tries.append((WRONG[ex.label], False))
         tries.append(("\n".join(f"{n} = None" for n in ex.answer_names), False))
+        # what the public check compares with, copied into the answer: not an answer
+        for rhs in _public_values(b["student"].parent / "tests" / f"{ex.label}.py"):
+            tries.append(("\n".join(f"{n} = {rhs}" for n in ex.answer_names), False))
         for answer, passes in tries:
             nb.cells += [nbformat.v4.new_code_cell(answer), nbformat.v4.new_code_cell(_src(check)),
                          # not IPython's `_`: a chapter may assign `_` itself (`x, *_ = ...`)
@@ -291,6 +340,8 @@ def test_colab_setup_installs_otter_and_fetches_the_tests(
     import types
     import urllib.request
 
+    import resnotes
+
     path = ROOT / "chapters" / "03_residual_blocks.ipynb"
     nb = json.loads(path.read_text())
     master = student.master_notebook(nb, parse_chapter(nb, path.stem), tests_url="https://example.org/t")
@@ -303,7 +354,7 @@ def test_colab_setup_installs_otter_and_fetches_the_tests(
     monkeypatch.chdir(tmp_path)
     exec(_src(setup), {})
     installed = [cmd[cmd.index("-q") + 1:] for cmd in pip]
-    assert installed == [["--no-deps", "resnotes @ git+https://github.com/resnotes/resnotes"],
+    assert installed == [["--no-deps", f"resnotes @ git+https://github.com/resnotes/resnotes@v{resnotes.__version__}"],
                          ["--no-deps", "d2l==1.0.3"],
                          [f"otter-grader=={student.version('otter-grader')}"]]
     assert not any("torch" in " ".join(cmd) for cmd in pip)

@@ -13,6 +13,9 @@ import sys
 COMMANDS = {
     "records": "tools.records:main",  # merge the chapters' run records into a JSON file
     "check-data": "tools.check_data:main",  # which Fashion-MNIST copy the book would use
+    "student": "tools.student:main",  # student versions of chapters (otter-grader)
+    "plain": "tools.plain:main",  # plain-Jupyter notebooks (notebooks/en) from the chapters
+    "grade": "tools.grade:main",  # grade a class's submissions offline
 }
 
 

@@ -156,8 +156,11 @@ def test_colab_buttons_open_the_right_notebook(site: Path) -> None:
             continue  # only notebook pages get launch buttons
         soup = BeautifulSoup((site / path).read_text(), "html.parser")
         links = [a["href"] for a in soup.find_all("a", href=True) if "colab.research.google.com" in a["href"]]
+        # the plain-Jupyter version (tools/plain.py), which Colab renders without MyST
+        plain = Path("notebooks/en") / source.name
+        assert (ROOT / book / plain).is_file(), f"{path}: no plain notebook {plain}"
         expected = (f"{CONFIG['launch_buttons']['colab_url']}/github/{repo}/blob/{branch}/"
-                    f"{(book + '/') if book else ''}{source.as_posix()}")
+                    f"{(book + '/') if book else ''}{plain.as_posix()}")
         assert links == [expected], f"{path}: Colab links {links}, expected [{expected}]"
         checked += 1
     assert checked >= 1

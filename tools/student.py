@@ -1,6 +1,6 @@
 """Student versions of chapter notebooks: solutions removed, otter-grader checks added.
 
-``python -m resnotes student 03 [--out DIR]`` (or ``make student CHAPTERS="03"``)
+``python -m tools student 03 [--out DIR]`` (or ``make student CHAPTERS="03"``)
 reads each chosen chapter notebook, which follows AUTHORING.md: exercises are
 ``{exercise}`` directives with a ``:label:``; solutions are ``{solution} label``
 (prose) or ``{solution-start} label`` ... code cells ... ``{solution-end}``; a
@@ -10,20 +10,33 @@ imports and private helpers ``_like_this`` before them).
 
 For each chapter it writes an otter-grader *master notebook* (an ``ASSIGNMENT
 CONFIG`` raw cell; every checkable exercise a question whose prompt is the
-exercise, whose solution is the solution's code and whose test is the check
-cell) and runs ``otter assign`` on it. In ``DIR/<chapter>/``:
+exercise and whose solution is the solution's code) and runs ``otter assign``
+on it. In ``DIR/<chapter>/``:
 
 * ``student/``: the notebook to hand out, with ``grader.check("label")`` after
-  each checkable exercise, and its ``tests/`` folder (otter keeps the tests in
-  files next to the notebook, never inside it);
+  each checkable exercise and otter's export cell at the end (it writes the
+  zip file students hand in), and its ``tests/`` folder (the public tests);
 * ``autograder/``: otter's solution notebook and autograder zip (for
-  ``otter run``), instructors only;
-* ``master/``: the generated master notebook, instructors only.
+  ``otter run`` and ``make grade``), instructors only;
+* ``master/``: the generated master notebook, the autograder's
+  ``requirements.txt`` and ``<chapter>_solutions.ipynb``, the answer key
+  (every solution, prose and code, and the check cells), instructors only.
 
-The student notebook keeps the chapter's prose and code; solutions (prose and
-code) and check cells are gone, each exercise becomes plain markdown
-("**Exercise 1.** ...") followed by an empty answer cell, and the chapter's
-Colab set-up cell also installs otter-grader on Colab.
+Grades that mean something: the chapter's check cell computes the answer
+(``assert by_hand == count_parameters(...)``), so it must not be shown. It is
+the question's *hidden* test, which alone carries the point and is only in the
+autograder. The *public* test that ``grader.check`` runs compares a salted
+SHA-256 digest of the answer (exact answers) or only its type and shape
+(answers with floats); :func:`public_checks` makes it by running each solution
+and its check cell at smoke size. Copying the public test's value into the
+answer earns nothing (tests/test_grade.py).
+
+The student notebook keeps the chapter's prose, turned into plain Markdown by
+tools/plain.py (glue values pasted in, citations as author-year text), and its
+code; solutions (prose and code) and check cells are gone, each exercise
+becomes a section "Exercise N.k" numbered as in the book, followed by an empty
+answer cell, and the chapter's Colab set-up cell also installs otter-grader on
+Colab.
 
 Why otter-grader rather than nbgrader: otter's student side is one pip package
 that Colab installs in seconds and that has a Colab mode of its own
@@ -32,9 +45,9 @@ it grades offline (``otter run``), it installs beside the book's pinned
 packages (24 more, pinned in constraints.txt), and its master-notebook format
 maps one-to-one onto AUTHORING.md's exercise/solution/check cells. nbgrader
 needs a Jupyter server extension and pulls in JupyterLab, neither of which
-Colab runs. Otter keeps a question's tests in ``tests/`` beside the notebook
-(public tests, which students may read, as in any otter assignment); the
-notebook itself holds no solution or check text.
+Colab runs. Otter keeps a question's public tests in ``tests/`` beside the
+notebook (students may read them); the notebook itself holds no solution or
+check text.
 """
 
 from __future__ import annotations
@@ -52,8 +65,12 @@ from importlib.metadata import version
 from pathlib import Path
 from typing import Any, Iterator, Sequence
 
+import yaml
+
+from tools.plain import ROOT, Book, Converter, convert_chapter, dumps, glue_values, provenance_line, _with_provenance
+
 __all__ = ["StudentError", "Exercise", "Chapter", "parse_chapter", "master_notebook", "cell_names",
-           "build_student", "find_chapters", "main"]
+           "public_checks", "grading_requirements", "build_student", "find_chapters", "main"]
 
 EXERCISE_DIRECTIVES = {"exercise", "solution", "solution-start", "solution-end"}
 UNSUPPORTED_DIRECTIVES = {"exercise-start", "exercise-end"}
@@ -335,13 +352,14 @@ def _code(text: str, metadata: dict[str, Any] | None = None) -> dict[str, Any]:
             "outputs": [], "source": text}
 
 
-def _exercise_markdown(ex: Exercise) -> str:
-    head = f"**Exercise {ex.number}{': ' + ex.title if ex.title else ''}.**"
-    text = f"{head}\n\n{ex.prompt}"
+def _exercise_markdown(ex: Exercise, conv: Converter) -> str:
+    """The exercise as plain Markdown: a heading numbered as in the book, the prompt."""
+    text = f"{conv.exercise_heading(ex.label, ex.title)}\n\n{conv.markdown(ex.prompt, ex.label, student=True)}"
     if ex.checkable:
         names = ", ".join(f"`{n}`" for n in ex.answer_names)
         text += (f"\n\n*Store your answer in {names}, then run the `grader.check(\"{ex.label}\")`"
-                 " cell below it to check it.*")
+                 " cell below it. The check tells you whether your answer is right without showing "
+                 "the answer; your grade comes from the instructor's own tests.*")
     return text
 
 
@@ -352,6 +370,7 @@ def _setup_addition(nb_name: str, tests: Sequence[str], tests_url: str | None) -
 # Student version: `grader.check` (otter-grader) checks your answers against the
 # tests/ folder handed out with this notebook. On Colab, install otter-grader and
 # fetch the tests (or upload the tests/ folder next to the notebook).
+import importlib.util
 import os
 import urllib.request
 
@@ -363,34 +382,171 @@ if "google.colab" in sys.modules:
         os.makedirs("tests")
         for name in {list(tests)!r}:
             urllib.request.urlretrieve(f"{{TESTS_URL}}/{{name}}.py", f"tests/{{name}}.py")
+if importlib.util.find_spec("d2l") is None:  # e.g. otter-grader's grading container
+    subprocess.run([sys.executable, "-m", "pip", "install", "-q", "--no-deps", "d2l==1.0.3"], check=True)
 if not os.path.isdir("tests"):
     print("grader.check needs the tests/ folder that came with {nb_name}: "
           "upload it next to the notebook, then run this cell again.")'''
 
 
+# -- public checks that do not give the answer away
+#
+# A chapter's check cell computes the expected answer (``assert by_hand ==
+# count_parameters(...)``); shown to students, it *is* the answer. It becomes the
+# instructor's hidden otter test, which alone carries the question's point. The
+# public test that students run compares a salted SHA-256 digest of the answer
+# (exact answers: integers, strings, lists, sets and tuples of them) or, for
+# answers with floats (tensors, arrays, floats), only its type and shape.
+# The digests are computed once, at generation time, by running the solution
+# (at smoke size, with the chapter cells it needs) and its check cell.
+
+CANON = ("_canon = lambda v: sorted(map(_canon, v)) if isinstance(v, (set, frozenset)) "
+         "else [_canon(x) for x in v] if isinstance(v, (list, tuple)) "
+         "else int(v) if isinstance(v, int) or type(v).__name__.startswith(('int', 'uint')) else v")
+
+_DESCRIBE = CANON + '''
+import hashlib as _hashlib
+import json as _json
+_exact = lambda c: isinstance(c, (int, str)) or (isinstance(c, list) and all(map(_exact, c)))
+
+
+def _public_assert(label, name, value):
+    c = _canon(value)
+    if _exact(c):
+        digest = _hashlib.sha256(repr((label, c)).encode()).hexdigest()
+        return (f"assert _hashlib.sha256(repr(({label!r}, _canon({name}))).encode()).hexdigest() "
+                f"== {digest!r}, 'not the expected answer'")
+    kind = type(value).__name__
+    if hasattr(value, "shape"):
+        return (f"assert type({name}).__name__ == {kind!r} and tuple({name}.shape) == "
+                f"{tuple(value.shape)!r}, 'expected a {kind} of shape {tuple(value.shape)}'")
+    return f"assert type({name}).__name__ == {kind!r}, 'expected a {kind}'"
+'''
+
+
+def _slice(cells: list[dict[str, Any]], needed: set[str]) -> list[dict[str, Any]]:
+    """The code cells that define what ``needed`` names, transitively (in notebook order)."""
+    keep = []
+    for cell in reversed(cells):
+        defined, used = cell_names(_source(cell), "chapter")
+        if defined & needed:
+            keep.append(cell)
+            needed |= used
+    return keep[::-1]
+
+
+def public_checks(notebook: Path, chapter: Chapter, timeout: int = 900) -> dict[str, str]:
+    """label -> the public test's source for each checkable exercise (runs the solutions).
+
+    Raises :class:`StudentError` when a solution fails its own check cell.
+    """
+    import nbformat
+    from nbclient import NotebookClient
+    from nbclient.exceptions import CellExecutionError
+
+    checkable = [ex for ex in chapter.exercises.values() if ex.checkable]
+    if not checkable:
+        return {}
+    code = [v for k, v in chapter.parts if k == "cell" and v["cell_type"] == "code"]
+    needed: set[str] = set()
+    for ex in checkable:
+        assert ex.check is not None
+        names = [cell_names(_source(c), ex.label) for c in ex.solution_code + [ex.check]]
+        needed |= set().union(*(u for _, u in names)) - set().union(*(d for d, _ in names))
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell(_source(c)) for c in _slice(code, needed)]
+    nb.cells.append(nbformat.v4.new_code_cell(_DESCRIBE))
+    for ex in checkable:
+        assert ex.check is not None
+        nb.cells += [nbformat.v4.new_code_cell(_source(c)) for c in ex.solution_code]
+        nb.cells.append(nbformat.v4.new_code_cell(_source(ex.check)))
+        values = "{" + ", ".join(f"{n!r}: {n}" for n in ex.answer_names) + "}"
+        nb.cells.append(nbformat.v4.new_code_cell(
+            f"print('RESNOTES-PUBLIC', _json.dumps([{ex.label!r}, "
+            f"[_public_assert({ex.label!r}, n, v) for n, v in {values}.items()]]))"))
+    env = {"RESNOTES_SIZE": "smoke", "RESNOTES_PROGRESS": "0"}
+    saved = {k: os.environ.get(k) for k in env}
+    os.environ.update(env)
+    try:
+        NotebookClient(nb, timeout=timeout, kernel_name="python3",
+                       resources={"metadata": {"path": str(notebook.parent)}}).execute()
+    except CellExecutionError as e:
+        raise StudentError(f"{notebook.stem}: running the solutions to make the public checks "
+                           f"failed (does each solution pass its check cell?):\n{e}") from e
+    finally:
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+    out: dict[str, str] = {}
+    for cell in nb.cells:
+        for o in cell.get("outputs", []):
+            for line in o.get("text", "").splitlines():
+                if line.startswith("RESNOTES-PUBLIC "):
+                    label, asserts = json.loads(line.split(" ", 1)[1])
+                    out[label] = "import hashlib as _hashlib\n" + CANON + "\n" + "\n".join(asserts)
+    missing = [ex.label for ex in checkable if ex.label not in out]
+    if missing:
+        raise StudentError(f"{notebook.stem}: no public check made for {missing}")
+    return out
+
+
+HIDDEN = "# HIDDEN: the instructor's test, which computes the answer; never shown to students\n"
+
+
+def export_instructions(name: str) -> str:
+    return (f"Save the notebook, then run this cell: it writes a zip file named after {name} "
+            "(with the date) beside the notebook, holding your notebook. Hand in that zip file "
+            "(or the .ipynb itself). Your instructor grades it by running the whole notebook "
+            "again, so make sure it runs from top to bottom without errors.")
+
+
 def master_notebook(nb: dict[str, Any], chapter: Chapter, tests_url: str | None = None,
-                    run_tests: bool = False) -> dict[str, Any]:
-    """The otter-grader master notebook (otter assign's v1 format) for a parsed chapter."""
+                    run_tests: bool = False, public: dict[str, str] | None = None,
+                    requirements: str | None = None) -> dict[str, Any]:
+    """The otter-grader master notebook (otter assign's v1 format) for a parsed chapter.
+
+    The prose goes through the plain converter (tools/plain.py): no MyST markup
+    reaches students. Each checkable exercise is a question whose only point is
+    the hidden test (the chapter's check cell); its public test is ``public[label]``
+    (see :func:`public_checks`), worth nothing, when given.
+    """
     nb_name = f"{chapter.name}.ipynb"
+    book = Book.load(ROOT)
+    doc = f"chapters/{chapter.name}"
+    conv = Converter(book, doc, glue_values(nb))
+    for ex in chapter.exercises.values():
+        conv.exercises[ex.label] = book.exercise_number(doc, ex.number)
     checkable = [ex.label for ex in chapter.exercises.values() if ex.checkable]
-    config = {
+    config: dict[str, Any] = {
         "name": chapter.name,
         "init_cell": False,  # our own, after the Colab set-up cell, which installs otter
         "check_all_cell": False,
-        "export_cell": False,
+        "export_cell": {"pdf": False, "instructions": export_instructions(nb_name)},
         "run_tests": run_tests,
         "generate": True,
         "tests": {"files": True},  # tests next to the notebook, not in its metadata
         "suppress_no_tests_warning": True,
     }
+    if requirements:
+        config["requirements"] = requirements
+        config["overwrite_requirements"] = True
     cells: list[dict[str, Any]] = [_raw("# ASSIGNMENT CONFIG\n" + "\n".join(
         f"{k}: {json.dumps(v)}" for k, v in config.items()))]
-    first_code = True
+    first_code = first_markdown = True
     for kind, value in chapter.parts:
         if kind == "markdown":
-            cells.append(_md(value))
+            text = conv.markdown(value, chapter.name, student=True)
+            if first_markdown:
+                text = _with_provenance(text, provenance_line(book, doc))
+                first_markdown = False
+            if text.strip():
+                cells.append(_md(text))
         elif kind == "cell":
             cell = copy.deepcopy(value)
+            if cell["cell_type"] == "code":
+                cell["outputs"], cell["execution_count"] = [], None
             if cell["cell_type"] == "code" and first_code:
                 first_code = False
                 cell["source"] = _source(cell) + _setup_addition(nb_name, checkable, tests_url)
@@ -402,8 +558,9 @@ def master_notebook(nb: dict[str, Any], chapter: Chapter, tests_url: str | None 
         elif kind == "exercise":
             ex = chapter.exercises[value]
             if ex.checkable:
-                cells.append(_raw(f"# BEGIN QUESTION\nname: {ex.label}\npoints: 1"))
-            cells.append(_md(_exercise_markdown(ex)))
+                points = [0, 1] if public and ex.label in public else 1
+                cells.append(_raw(f"# BEGIN QUESTION\nname: {ex.label}\npoints: {json.dumps(points)}"))
+            cells.append(_md(_exercise_markdown(ex, conv)))
         else:  # the answer slot where the solution was
             ex = chapter.exercises[value]
             meta = {ANSWER_KEY: {"answer": ex.label}}
@@ -411,12 +568,14 @@ def master_notebook(nb: dict[str, Any], chapter: Chapter, tests_url: str | None 
                 assert ex.check is not None
                 stubs = "".join(f"{n} = ...\n" for n in ex.answer_names)
                 code = "\n\n".join(_source(c).rstrip("\n") for c in ex.solution_code)
+                tests = [_code(public[ex.label])] if public and ex.label in public else []
                 cells += [
                     _raw("# BEGIN SOLUTION"),
                     _code(f"{stubs}# BEGIN SOLUTION NO PROMPT\n{code}\n# END SOLUTION", meta),
                     _raw("# END SOLUTION"),
                     _raw("# BEGIN TESTS"),
-                    _code(_source(ex.check)),
+                    *tests,
+                    _code(HIDDEN + _source(ex.check)),
                     _raw("# END TESTS"),
                     _raw("# END QUESTION"),
                 ]
@@ -424,8 +583,34 @@ def master_notebook(nb: dict[str, Any], chapter: Chapter, tests_url: str | None 
                 cells.append(_code("# Your code here\n", meta))
             else:
                 cells.append(_md("*Type your answer here, replacing this text.*") | {"metadata": meta})
-    return {"cells": cells, "metadata": copy.deepcopy(nb.get("metadata", {})),
-            "nbformat": 4, "nbformat_minor": 5}
+    metadata = copy.deepcopy(nb.get("metadata", {}))
+    metadata[ANSWER_KEY] = {"chapter": chapter.name}
+    return {"cells": cells, "metadata": metadata, "nbformat": 4, "nbformat_minor": 5}
+
+
+def grading_requirements() -> str:
+    """What the chapters import, pinned to this environment: the autograder's requirements.txt.
+
+    d2l itself is not listed: it pins ancient versions of everything, so it is
+    installed with ``--no-deps`` by the student notebook's set-up cell when it is
+    missing; its dependencies are listed here.
+    """
+    from importlib.metadata import PackageNotFoundError
+
+    import resnotes
+
+    lines = ["# The autograder's environment (otter-grader): what the chapters import.",
+             "# d2l is installed by the notebook's set-up cell with --no-deps (it pins ancient",
+             "# versions of everything); its dependencies are listed here."]
+    for name in ["torch", "torchvision", "numpy", "matplotlib", "tqdm", "pandas", "scipy",
+                 "requests", "ipython", "matplotlib-inline", "otter-grader"]:
+        try:
+            lines.append(f"{name}=={version(name)}")
+        except PackageNotFoundError:
+            lines.append(name)
+    repo = yaml.safe_load((ROOT / "_config.yml").read_text())["repository"]["url"]
+    lines.append(f"resnotes @ git+{repo}@v{resnotes.__version__}")
+    return "\n".join(lines) + "\n"
 
 
 def find_chapters(selectors: Sequence[str], root: Path) -> list[Path]:
@@ -452,22 +637,30 @@ def build_student(notebook: Path, out: Path, tests_url: str | None = None,
                   run_tests: bool = False) -> Path:
     """Write master, otter assign's student and autograder folders; return the student notebook.
 
-    ``run_tests`` makes otter assign execute the autograder notebook (at
-    ``RESNOTES_SIZE=smoke``) and fail unless the solutions pass every test; the
-    book build and nbval already run each check cell against its solution.
+    ``master/`` gets otter's master notebook, the autograder's ``requirements.txt``
+    and ``<chapter>_solutions.ipynb`` (every solution, prose and code, and every
+    check cell: the answer key). ``run_tests`` makes otter assign execute the
+    autograder notebook (at ``RESNOTES_SIZE=smoke``) and fail unless the
+    solutions pass every test.
     """
     nb = json.loads(notebook.read_text())
     chapter = parse_chapter(nb, notebook.stem)
+    public = public_checks(notebook, chapter)
     target = out / notebook.stem
     if target.exists():
         shutil.rmtree(target)
     master = target / "master" / notebook.name
     master.parent.mkdir(parents=True)
-    master.write_text(json.dumps(master_notebook(nb, chapter, tests_url, run_tests), indent=1,
+    requirements = master.parent / "requirements.txt"
+    requirements.write_text(grading_requirements())
+    master.write_text(json.dumps(master_notebook(nb, chapter, tests_url, run_tests, public,
+                                                 requirements.name), indent=1,
                                  ensure_ascii=False) + "\n")
+    key = convert_chapter(notebook, Book.load(ROOT), answer_key=True)
+    (master.parent / f"{notebook.stem}_solutions.ipynb").write_text(dumps(key))
     env = {**os.environ, "RESNOTES_SIZE": "smoke", "RESNOTES_PROGRESS": "0"}
     cmd = [sys.executable, "-m", "otter", "assign", "--no-pdfs", str(master), str(target)]
-    done = subprocess.run(cmd, env=env, capture_output=True, text=True)
+    done = subprocess.run(cmd, env=env, capture_output=True, text=True, cwd=master.parent)
     if done.returncode != 0:
         raise StudentError(f"otter assign failed on {master}:\n{done.stdout}\n{done.stderr}")
     student = target / "student" / notebook.name
@@ -477,10 +670,10 @@ def build_student(notebook: Path, out: Path, tests_url: str | None = None,
 
 
 def main(argv: Sequence[str], root: Path | None = None) -> int:
-    """``python -m resnotes student [CHAPTER ...] [--out DIR] [--tests-url URL] [--run-tests]``."""
+    """``python -m tools student [CHAPTER ...] [--out DIR] [--tests-url URL] [--run-tests]``."""
     import argparse
 
-    parser = argparse.ArgumentParser(prog="python -m resnotes student",
+    parser = argparse.ArgumentParser(prog="python -m tools student",
                                      description="Student versions of chapter notebooks "
                                                  "(solutions removed, otter-grader checks added).")
     parser.add_argument("chapters", nargs="*",
