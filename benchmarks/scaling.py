@@ -16,7 +16,7 @@ from pathlib import Path
 import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import parser as common_parser, table, write_result  # noqa: E402
+from common import parser as common_parser, spread, table, write_result  # noqa: E402
 
 import resnotes  # noqa: E402
 from resnotes import ResNet  # noqa: E402
@@ -49,12 +49,14 @@ def main(argv: list[str] | None = None) -> int:
     print(f"device {resnotes.describe_device(device)}; width {width}, images {resize or 28}px", flush=True)
     by_batch = []
     for b in batches:
-        ips = throughput(data, DEPTHS["ResNet-18"], width, b, steps, resize, device)
+        ips = spread([throughput(data, DEPTHS["ResNet-18"], width, b, steps, resize, device)
+                      for _ in range(args.repeats)])["median"]
         by_batch.append(dict(model="ResNet-18", batch_size=b, images_per_s=round(ips, 1)))
         print(table(by_batch[-1:], list(by_batch[0])), flush=True)
     by_depth = []
     for name, blocks in DEPTHS.items():
-        ips = throughput(data, blocks, width, 256, steps, resize, device)
+        ips = spread([throughput(data, blocks, width, 256, steps, resize, device)
+                      for _ in range(args.repeats)])["median"]
         params = resnotes.count_parameters(ResNet(blocks, width=width))
         by_depth.append(dict(model=name, layers=2 * sum(blocks) + 2, parameters=params,
                              batch_size=256, images_per_s=round(ips, 1)))
@@ -66,7 +68,7 @@ def main(argv: list[str] | None = None) -> int:
     if not args.no_save:
         path = write_result("scaling", device, dict(
             device=resnotes.describe_device(device), width=width, image_size=resize or 28,
-            steps=steps, by_batch=by_batch, by_depth=by_depth))
+            steps=steps, repeats=args.repeats, by_batch=by_batch, by_depth=by_depth))
         print(f"wrote {path}")
     return 0
 

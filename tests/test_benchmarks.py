@@ -26,22 +26,69 @@ import vs_d2l  # noqa: E402
 @pytest.mark.filterwarnings("ignore::UserWarning")  # d2l's 4 loader workers on 2 cores, its plots
 def test_vs_d2l_runs_both_paths(fashion, capsys: pytest.CaptureFixture[str]) -> None:
     # d2l's train_ch6 needs at least 5 batches per epoch
-    assert vs_d2l.main(["--device", "cpu", "--epochs", "1", "--train-size", "512",
-                        "--test-size", "256", "--batch-size", "64", "--no-save"]) == 0
+    assert vs_d2l.main(["--device", "cpu", "--epochs", "1", "--train-size", "320",
+                        "--test-size", "64", "--batch-size", "64", "--repeats", "2", "--no-save"]) == 0
     out = capsys.readouterr().out
     assert "d2l " in out and "resnotes " in out and "x faster than d2l" in out
+    assert "per repeat" in out and "wall_min_s" in out
 
 
 def test_time_to_accuracy_runs(fashion, capsys: pytest.CaptureFixture[str]) -> None:
     assert time_to_accuracy.main(["--device", "cpu", "--epochs", "1", "--width", "4",
-                                  "--train-size", "512", "--only-recipe", "--no-save"]) == 0
-    assert "recipe" in capsys.readouterr().out
+                                  "--train-size", "256", "--repeats", "2", "--no-save"]) == 0
+    out = capsys.readouterr().out
+    assert "recipe" in out and "seed 1" in out and "acc_min" in out
+    # every trick gets a verdict from the two seeds
+    assert all(f"{t}: " in out for t in recipe.TRICKS)
 
 
 def test_scaling_runs(fashion, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
     monkeypatch.setattr(scaling, "DEPTHS", {"ResNet-18": [1, 1, 1, 1]})
-    assert scaling.main(["--device", "cpu", "--width", "4", "--steps", "2", "--no-save"]) == 0
+    assert scaling.main(["--device", "cpu", "--width", "4", "--steps", "2", "--repeats", "1",
+                         "--no-save"]) == 0
     assert "ResNet-18" in capsys.readouterr().out
+
+
+def test_spread_and_separated() -> None:
+    from common import separated, spread
+
+    assert spread([3.0, 1.0, 2.0]) == dict(n=3, median=2.0, min=1.0, max=3.0)
+    assert spread([4.0, 1.0, 2.0, 3.0])["median"] == 2.5
+    with pytest.raises(ValueError, match="at least one"):
+        spread([])
+    assert separated([0.93, 0.94], [0.91, 0.92]) and not separated([0.93, 0.94], [0.92, 0.935])
+
+
+def test_gpu_check_refuses_a_machine_without_cuda(monkeypatch: pytest.MonkeyPatch,
+                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    import torch
+
+    from tools import gpu_check
+
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
+    ran: list[object] = []
+    monkeypatch.setattr(gpu_check.subprocess, "run", lambda *a, **k: ran.append(a))
+    assert gpu_check.main([]) == 1
+    err = capsys.readouterr().err
+    assert "needs a CUDA GPU" in err and "sees no CUDA GPU" in err and "Nothing was run" in err
+    assert ran == []
+    assert gpu_check.main(["--fast"]) == 2
+
+
+def test_gpu_check_summarises_the_benchmarks_it_runs() -> None:
+    """On the CPU results stored here: the figures the GPU run's table will show."""
+    from tools import gpu_check
+
+    names = [s.name for s in gpu_check.steps()]
+    assert names[0] == "tests marked cuda" and "chapter 3 at full size" in names
+    assert sum(s.timeout_s for s in gpu_check.steps()) <= 9 * 60  # within the 9-minute budget
+    for name in ("vs_d2l", "time_to_accuracy", "scaling"):
+        payload = json.loads(next((ROOT / "benchmarks" / "results").glob(f"{name}-*.json")).read_text())
+        figures = gpu_check.figures_of(name, payload)
+        assert figures and all(v is not None for v in figures.values()), name
+    step = gpu_check.Step("benchmark vs_d2l", [], 1, status="ok", seconds=12.5,
+                          figures={"speedup": 2.5})
+    assert "benchmark vs_d2l" in gpu_check.summary([step]) and "speedup 2.5" in gpu_check.summary([step])
 
 
 def test_time_to_threshold() -> None:
@@ -143,3 +190,17 @@ def test_gemm_conv_falls_back_to_conv2d_for_larger_outputs(monkeypatch: pytest.M
     assert calls == []  # one pixel: the matrix product
     conv(torch.randn(2, 4, 3, 3))
     assert calls == [conv]  # nine pixels: the ordinary convolution
+
+
+@pytest.mark.parametrize("name", ["vs_d2l", "time_to_accuracy", "scaling"])
+def test_stored_benchmarks_repeat_every_arm(name: str) -> None:
+    """One run per arm cannot rank arms: every stored result holds at least 3 repeats."""
+    for path in (ROOT / "benchmarks" / "results").glob(f"{name}-*.json"):
+        payload = json.loads(path.read_text())
+        assert payload.get("repeats", 1) >= 3, f"{path.name}: one run per arm"
+        if name == "vs_d2l":
+            assert len(payload["runs"]) == 2 * payload["repeats"]
+            lo, hi = payload["speedup_range"]
+            assert lo <= hi
+        if name == "time_to_accuracy":
+            assert all(len(runs) == payload["repeats"] for runs in payload["runs"].values())
