@@ -88,11 +88,13 @@ test: setup browser
 # GitHub and Colab show, and what nbval compares deterministic cells against):
 #   make store NB=chapters/03_residual_blocks.ipynb
 store: setup
-	@test -n "$(NB)" || { echo "usage: make store NB=chapters/NN_name.ipynb"; exit 2; }
-	RESNOTES_SIZE=book $(VENV)/bin/jupyter execute --inplace $(NB)
-	$(PY) -c 'import json, sys; p = sys.argv[1]; nb = json.load(open(p)); \
-	  [c["metadata"].pop("execution", None) for c in nb["cells"]]; \
-	  open(p, "w").write(json.dumps(nb, indent=1, ensure_ascii=False) + "\n")' $(NB)
+	@test -n "$(NB)" || { echo "usage: make store NB=chapters/NN_name.ipynb  (several: NB=\"a.ipynb b.ipynb\")"; exit 2; }
+	for nb in $(NB); do \
+	  RESNOTES_SIZE=book RESNOTES_PROGRESS=0 $(VENV)/bin/jupyter execute --inplace $$nb || exit 1; \
+	  $(PY) -c 'import json, sys; p = sys.argv[1]; nb = json.load(open(p)); \
+	    [c["metadata"].pop("execution", None) for c in nb["cells"]]; \
+	    open(p, "w").write(json.dumps(nb, indent=1, ensure_ascii=False) + "\n")' $$nb || exit 1; \
+	done
 	$(MAKE) plain
 
 # The plain-Jupyter notebooks (notebooks/en/, committed; what Colab and GitHub
