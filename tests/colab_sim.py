@@ -99,10 +99,19 @@ def _kernelspec(python: Path, folder: Path) -> None:
         "display_name": "Colab (simulated)", "language": "python"}))
 
 
-def run(notebook: Path, size: str = "smoke", timeout: int = 900) -> nbformat.NotebookNode:
-    """Run ``notebook`` in the simulated Colab; returns the executed notebook (raises on any error)."""
+def run(notebook: Path, size: str = "smoke", timeout: int = 900,
+        code_cells: int | None = None) -> nbformat.NotebookNode:
+    """Run ``notebook`` in the simulated Colab; returns the executed notebook (raises on any error).
+
+    ``code_cells``: run only the first that many code cells (the set-up, the
+    parameters and the imports, say), not the whole chapter.
+    """
     python = build_venv()
     nb = nbformat.read(notebook, as_version=4)
+    if code_cells is not None:
+        code_at = [i for i, c in enumerate(nb.cells) if c.cell_type == "code"]
+        if code_cells < len(code_at):
+            nb.cells = nb.cells[:code_at[code_cells]]
     first = next(c for c in nb.cells if c.cell_type == "code")
     if 'f"resnotes @ git+{REPO}@v{VERSION}"' not in first.source:
         raise ValueError(f"{notebook}: the first code cell does not install resnotes from REPO")
