@@ -45,6 +45,8 @@ $(VENV)/.installed: pyproject.toml constraints.txt
 book: setup
 	$(PY) -m resnotes check-data
 	$(VENV)/bin/jupyter-book build . -W -n --keep-going --path-output $(BUILD_ROOT)
+	# the whole book and each chapter as PDF, printed by headless Chromium (Debian's `chromium`)
+	$(PY) -m tools.pdf $(BUILD_ROOT)/_build/html
 
 # Everything CI checks: types (mypy), unit tests, nbval at smoke size, the -W book build at smoke size,
 # and that site in headless Chromium (Debian's `chromium`; .ci/run installs it).
@@ -57,7 +59,9 @@ test: setup
 	@grep -q 'src="../_static/../mathjax/tex-chtml.js' _build/smoke/_build/html/chapters/03_residual_blocks.html \
 	  && test -f _build/smoke/_build/html/mathjax/tex-chtml.js \
 	  || { echo "error: the built site does not load its own MathJax (see _config.yml mathjax_path)"; exit 1; }
-	# The built site in a real browser (headless Chromium); screenshots in _build/screenshots.
+	$(PY) -m tools.pdf _build/smoke/_build/html
+	# The built site in a real browser (headless Chromium): pages, accessibility (axe-core),
+	# keyboard, PDFs; screenshots and axe.json in _build/screenshots.
 	rm -rf _build/screenshots
 	RESNOTES_SITE=_build/smoke/_build/html RESNOTES_SCREENSHOTS=_build/screenshots $(PY) -m pytest tests/site -q
 
