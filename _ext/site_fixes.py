@@ -10,7 +10,9 @@
 * Accessibility (axe-core, in tests/site): Sphinx marks bibliography entries
   ``role="doc-biblioentry"`` inside a ``role="list"``, a deprecated role that
   leaves the list without items (axe: critical); they become list items. Empty
-  table header cells (pandas' corner cell) become plain cells.
+  table header cells (pandas' corner cell) become plain cells. The book's title
+  link in the sidebar sits outside every landmark (axe: moderate); the template
+  ``_ext/templates/navbar-logo.html`` wraps it in a ``<nav>``.
 * A link to the PDF of the chapter and of the whole book (``tools/pdf.py``
   writes them into ``pdf/`` of the built site) under the title of the
   introduction and of each chapter.
@@ -19,7 +21,7 @@
 from __future__ import annotations
 
 import re
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from sphinx.application import Sphinx
@@ -72,6 +74,12 @@ def _fix_page(app: Sphinx, pagename: str, templatename: str, context: dict[str, 
     scripts[:] = kept  # in place: later handlers and Sphinx keep the same list
 
 
+def _add_templates(app: Sphinx, config: Any) -> None:
+    # first, before the theme's components, so that ours wrap theirs
+    config.templates_path.insert(0, str(Path(__file__).parent / "templates"))
+
+
 def setup(app: Sphinx) -> dict[str, Any]:
+    app.connect("config-inited", _add_templates)
     app.connect("html-page-context", _fix_page, priority=900)  # after the others
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}
