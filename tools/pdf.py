@@ -37,7 +37,8 @@ PRINT_CSS = """
   .cell_output img { max-width: 100% !important; break-inside: avoid; }
   h1, h2, h3, h4 { break-after: avoid; break-inside: avoid; }
   pre { white-space: pre-wrap !important; overflow-wrap: anywhere; }
-  .cell_output, figure, table { break-inside: avoid; }
+  .cell_output, .cell_input, div.highlight, figure, table { break-inside: avoid; }
+  * { box-shadow: none !important; }  /* Chromium would embed each shadow as an image */
 }
 """
 OPEN_ALL = """() => {

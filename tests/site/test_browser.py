@@ -25,6 +25,7 @@ from urllib.parse import unquote, urlsplit
 import pytest
 import yaml
 from bs4 import BeautifulSoup
+from PIL import Image
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -312,12 +313,30 @@ def _glued_number(site: Path, path: str) -> str:
     return max(numbers, key=lambda t: ("." in t, len(t)))  # the most specific one
 
 
+def _image_sizes(reader: Any) -> set[tuple[int, int]]:
+    """(width, height) in pixels of every image embedded in a PDF (as the figures' PNGs are)."""
+    sizes: set[tuple[int, int]] = set()
+
+    def collect(resources: Any) -> None:
+        for ref in (resources or {}).get("/XObject", {}).values():
+            obj = ref.get_object()
+            if obj.get("/Subtype") == "/Image":
+                sizes.add((int(obj["/Width"]), int(obj["/Height"])))
+            elif obj.get("/Subtype") == "/Form":  # images drawn inside a form
+                collect(obj.get("/Resources"))
+
+    for page in reader.pages:
+        collect(page.get("/Resources"))
+    return sizes
+
+
 def test_pdfs_hold_titles_numbers_and_figures(site: Path) -> None:
     from pypdf import PdfReader
 
     import tools.pdf as pdf
 
     book = PdfReader(site / "pdf" / pdf.BOOK_PDF)
+    book_images = _image_sizes(book)
     book_text = " ".join(p.extract_text() or "" for p in book.pages)
     squash = lambda t: re.sub(r"\s+", "", t)  # noqa: E731 (PDF text breaks lines anywhere)
     problems: list[str] = []
@@ -328,16 +347,21 @@ def test_pdfs_hold_titles_numbers_and_figures(site: Path) -> None:
         soup = BeautifulSoup((site / path).read_text(), "html.parser")
         title = re.sub(r"^[\d.]+\s*", "", soup.find("h1").get_text(" ", strip=True).rstrip("#").strip())
         number = _glued_number(site, path)
-        images = sum(len(p.images) for p in reader.pages)
-        figures = len(soup.select(".cell_output img"))
+        embedded = _image_sizes(reader)
+        figures = [Image.open((site / path).parent / img["src"]).size
+                   for img in soup.select(".cell_output img")]
         for where, content in ((file.name, text), (pdf.BOOK_PDF, book_text)):
             if squash(title) not in squash(content):
                 problems.append(f"{where}: lacks the title {title!r}")
             if number not in content:
                 problems.append(f"{where}: lacks the number {number} from {path}")
-        if images < figures:
-            problems.append(f"{file.name}: {images} embedded images for {figures} figures")
-    assert sum(len(p.images) for p in book.pages) >= 15
+        missing = [size for size in figures if size not in embedded]
+        if not figures or missing:
+            problems.append(f"{file.name}: of {len(figures)} figures, those of {missing} pixels "
+                            "are not embedded as images")
+        book_missing = [size for size in figures if size not in book_images]
+        if book_missing:
+            problems.append(f"{pdf.BOOK_PDF}: lacks {path}'s figures of {book_missing} pixels")
     assert not problems, "\n".join(problems)
 
 
