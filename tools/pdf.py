@@ -7,8 +7,9 @@ Writes ``<site>/pdf/<chapter>.pdf`` for every chapter and ``<site>/pdf/resnotes.
 order), so that the published site serves them; the pages link to them (see
 ``_ext/site_fixes.py``). Each page is printed as a reader's browser shows it,
 after MathJax has typeset its math, with its figures embedded as images, the
-navigation hidden and the solutions opened. The browser is Debian's
-``chromium`` (or ``$CHROMIUM``), driven by Playwright, the same as the site test.
+navigation and the hidden code cells left out and the solutions opened. The
+browser is Debian's ``chromium`` (or ``$CHROMIUM``), driven by Playwright, the
+same as the site test.
 """
 
 from __future__ import annotations
@@ -31,7 +32,8 @@ PRINT_CSS = """
 @media print {
   .bd-header, .bd-sidebar-primary, .bd-sidebar-secondary, .bd-footer, .bd-footer-article,
   .bd-footer-content, .header-article, .prev-next-area, .resnotes-pdf, .resnotes-skip-link,
-  .headerlink, .toggle-details__summary .tb-icon, button.toggle-button { display: none !important; }
+  .headerlink, .toggle-details__summary .tb-icon, button.toggle-button,
+  .cell.tag_hide-input > details.hide { display: none !important; }
   .bd-main, .bd-content, .bd-article-container, .bd-article { max-width: 100% !important;
     width: 100% !important; padding: 0 !important; margin: 0 !important; }
   .cell_output img { max-width: 100% !important; break-inside: avoid; }
@@ -41,9 +43,11 @@ PRINT_CSS = """
   * { box-shadow: none !important; }  /* Chromium would embed each shadow as an image */
 }
 """
+# Solutions (sphinx-togglebutton admonitions) open, as the toggle button would;
+# code cells the site hides (tag hide-input: the Colab set-up) are left out.
 OPEN_ALL = """() => {
-  document.querySelectorAll('details').forEach(d => d.open = true);
-  document.querySelectorAll('.toggle-hidden, .toggle-details__container').forEach(e =>
+  document.querySelectorAll('details.toggle-details').forEach(d => d.open = true);
+  document.querySelectorAll('.admonition.toggle.toggle-hidden').forEach(e =>
       e.classList.remove('toggle-hidden'));
 }"""
 TYPESET = """async () => {
