@@ -63,9 +63,11 @@ $(VENV)/.installed: pyproject.toml constraints.txt
 	touch $@
 
 # The published book, at RESNOTES_SIZE (default: book).
-book: setup
+book: setup browser
 	$(PY) -m tools check-data
 	$(VENV)/bin/jupyter-book build . -W -n --keep-going --path-output $(BUILD_ROOT)
+	# the whole book and each chapter as PDF, printed by headless Chromium (Debian's `chromium`)
+	$(PY) -m tools pdf $(BUILD_ROOT)/_build/html
 
 # Everything CI checks: types (mypy), unit tests, nbval at smoke size, the -W book build at smoke size,
 # and that site in headless Chromium (Debian's `chromium`, installed by `make browser` when missing).
@@ -74,13 +76,16 @@ book: setup
 test: setup browser
 	$(PY) -m tools check-data
 	$(PY) -m mypy
-	RESNOTES_SIZE=smoke RESNOTES_PROGRESS=0 $(PY) -m pytest --nbval tests chapters --ignore=tests/site
+	# two workers, each notebook's cells kept together on one (--dist loadfile)
+	RESNOTES_SIZE=smoke RESNOTES_PROGRESS=0 $(PY) -m pytest -n 2 --dist loadfile --nbval tests chapters --ignore=tests/site
 	rm -rf _build/smoke
 	env -u RESNOTES_PROGRESS RESNOTES_SIZE=smoke $(VENV)/bin/jupyter-book build . -W -n --keep-going --path-output _build/smoke
 	@grep -q 'src="../_static/../mathjax/tex-chtml.js' _build/smoke/_build/html/chapters/03_residual_blocks.html \
 	  && test -f _build/smoke/_build/html/mathjax/tex-chtml.js \
 	  || { echo "error: the built site does not load its own MathJax (see _config.yml mathjax_path)"; exit 1; }
-	# The built site in a real browser (headless Chromium); screenshots in _build/screenshots.
+	$(PY) -m tools pdf _build/smoke/_build/html
+	# The built site in a real browser (headless Chromium): pages, accessibility (axe-core),
+	# keyboard, PDFs; screenshots and axe.json in _build/screenshots.
 	rm -rf _build/screenshots
 	RESNOTES_SITE=_build/smoke/_build/html RESNOTES_SCREENSHOTS=_build/screenshots $(PY) -m pytest tests/site -q
 

@@ -7,17 +7,55 @@
 * The pydata theme reads the colour mode from ``localStorage`` with an empty
   default, and logs an error on every first visit. Default to the light mode
   (the book's figures have white backgrounds); readers can still switch.
+* Accessibility (axe-core, in tests/site): Sphinx marks bibliography entries
+  ``role="doc-biblioentry"`` inside a ``role="list"``, a deprecated role that
+  leaves the list without items (axe: critical); they become list items. Empty
+  table header cells (pandas' corner cell) become plain cells. The book's title
+  link in the sidebar sits outside every landmark (axe: moderate); the template
+  ``_ext/templates/navbar-logo.html`` wraps it in a ``<nav>``.
+* A link to the PDF of the chapter and of the whole book (``tools/pdf.py``
+  writes them into ``pdf/`` of the built site) under the title of the
+  introduction and of each chapter.
 """
 
 from __future__ import annotations
 
+import re
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from sphinx.application import Sphinx
 
 
+_EMPTY_TH = re.compile(r"<th(\s[^>]*)?>(?:\s|&nbsp;|&#160;)*</th>")
+BOOK_PDF = "pdf/resnotes.pdf"  # tools/pdf.py writes these
+CHAPTER_PDF = "pdf/{stem}.pdf"
+
+
+def _pdf_links(pagename: str, context: dict[str, Any]) -> str:
+    pathto = context["pathto"]
+    links = []
+    if pagename.startswith("chapters/"):
+        links.append(f'<a href="{pathto(CHAPTER_PDF.format(stem=PurePosixPath(pagename).name), 1)}">'
+                     "this chapter as PDF</a>")
+    links.append(f'<a href="{pathto(BOOK_PDF, 1)}">the whole book as PDF</a>')
+    return f'<p class="resnotes-pdf">Print or read offline: {" · ".join(links)}</p>'
+
+
+def _fix_body(pagename: str, context: dict[str, Any]) -> None:
+    body = context.get("body")
+    if not body:
+        return
+    body = body.replace('role="doc-biblioentry"', 'role="listitem"')
+    body = _EMPTY_TH.sub(lambda m: f"<td{m.group(1) or ''}></td>", body)
+    if pagename == context.get("root_doc", "intro") or pagename.startswith("chapters/"):
+        body = body.replace("</h1>", "</h1>\n" + _pdf_links(pagename, context), 1)
+    context["body"] = body
+
+
 def _fix_page(app: Sphinx, pagename: str, templatename: str, context: dict[str, Any],
              doctree: Any) -> None:
+    _fix_body(pagename, context)
     if not context.get("default_mode"):
         context["default_mode"] = "light"  # the pydata theme's html_context setting
     scripts = context.get("script_files")
@@ -36,6 +74,12 @@ def _fix_page(app: Sphinx, pagename: str, templatename: str, context: dict[str, 
     scripts[:] = kept  # in place: later handlers and Sphinx keep the same list
 
 
+def _add_templates(app: Sphinx, config: Any) -> None:
+    # first, before the theme's components, so that ours wrap theirs
+    config.templates_path.insert(0, str(Path(__file__).parent / "templates"))
+
+
 def setup(app: Sphinx) -> dict[str, Any]:
+    app.connect("config-inited", _add_templates)
     app.connect("html-page-context", _fix_page, priority=900)  # after the others
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -37,7 +37,7 @@ from .data import CLASSES, DataError, FashionMNIST, load_fashion_mnist, preproce
 from .device import describe_device, pick_device
 from .display import glue, show_source, source_of
 from .identity_add import IdentityAdd, identity_add
-from .plot import plot_history
+from .plot import describe_history, plot_history, show_figure, use_book_style
 from .probes import GradNorm, dataset_loss, gradient_norms
 from .projected_add import ProjectedAdd, projected_add, projection
 from .resnet import ResNet, from_torchvision_state_dict, resnet18
@@ -67,4 +67,5 @@ __all__ = [
     "count_macs", "macs_by_module", "MemoryReport", "peak_memory", "ScaledResidual", "scaled_resnet",
     "AvgPoolShortcut", "ShortcutBlock", "ZeroPadShortcut", "make_shortcut", "shortcut_resnet",
     "BasicBlock", "basic_block", "make_stage",
+    "describe_history", "show_figure", "use_book_style",
 ]

@@ -8,7 +8,20 @@ if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
-__all__ = ["draw_plain_and_residual_block"]
+from .plot import OKABE_ITO
+
+__all__ = ["PLAIN_AND_RESIDUAL_BLOCK_ALT", "draw_plain_and_residual_block"]
+
+_SHORTCUT = OKABE_ITO["vermillion"]
+
+#: What ``draw_plain_and_residual_block`` shows, in words (its alt text in the book).
+PLAIN_AND_RESIDUAL_BLOCK_ALT = (
+    "Two block diagrams side by side. Left, a plain block: the input x passes through a "
+    "3x3 convolution with batch normalisation, a ReLU, a second 3x3 convolution with batch "
+    "normalisation and a final ReLU; its two layers must fit the wanted mapping f(x) itself. "
+    "Right, a residual block: the same layers, plus an identity shortcut that carries x "
+    "around them to an addition before the final ReLU, so the output is f(x) = x + H(x) "
+    "and the two layers only fit the residual H(x) = f(x) - x.")
 
 
 def _box(ax: "Axes", y: float, text: str, color: str) -> None:
@@ -34,10 +47,10 @@ def _column(ax: "Axes", title: str, residual: bool) -> None:
         _box(ax, plus, "+", "#fff2cc")
         _arrow(ax, 0.58, plus - 0.04)
         # the shortcut: right from x, up, then left into the addition
-        ax.plot([0.56, 1.0, 1.0], [0.05, 0.05, plus], color="tab:red", lw=1.5)
+        ax.plot([0.56, 1.0, 1.0], [0.05, 0.05, plus], color=_SHORTCUT, lw=1.5)
         ax.annotate("", xy=(0.56, plus), xytext=(1.0, plus),
-                    arrowprops=dict(arrowstyle="->", color="tab:red", lw=1.5))
-        ax.text(1.03, 0.38, "identity\nshortcut", color="tab:red", ha="left", va="center", fontsize=9)
+                    arrowprops=dict(arrowstyle="->", color=_SHORTCUT, lw=1.5))
+        ax.text(1.03, 0.38, "identity\nshortcut", color=_SHORTCUT, ha="left", va="center", fontsize=9)
         _arrow(ax, plus + 0.04, 0.86)
         ax.text(0.55, 0.8, "f(x) = x + H(x)", ha="left", va="center", fontsize=9)
         note = "the two layers fit H(x) = f(x) - x"

@@ -74,3 +74,40 @@ def test_public_names_exist_and_have_docstrings() -> None:
         obj = getattr(resnotes, name)
         if callable(obj):
             assert obj.__doc__, f"resnotes.{name} has no docstring"
+
+
+def test_book_style_is_colour_blind_safe_and_not_colour_only() -> None:
+    import matplotlib as mpl
+
+    from resnotes.plot import LINESTYLES, OKABE_ITO
+
+    before = mpl.rcParams["axes.prop_cycle"]
+    try:
+        resnotes.use_book_style()
+        cycle = list(mpl.rcParams["axes.prop_cycle"])
+        assert [c["color"] for c in cycle] == list(OKABE_ITO.values())
+        assert len({str(c["linestyle"]) for c in cycle}) == len(cycle) == len(LINESTYLES)
+    finally:
+        mpl.rcParams["axes.prop_cycle"] = before
+
+
+def test_show_figure_attaches_its_description(monkeypatch: pytest.MonkeyPatch) -> None:
+    import IPython.display
+    import matplotlib.pyplot as plt
+
+    shown: list[tuple[object, dict]] = []
+    monkeypatch.setattr(IPython.display, "display",
+                        lambda obj, metadata=None: shown.append((obj, metadata or {})))
+    fig = draw_plain_and_residual_block()
+    resnotes.show_figure(fig, alt=resnotes.diagrams.PLAIN_AND_RESIDUAL_BLOCK_ALT)
+    assert shown == [(fig, {"image/png": {"alt": resnotes.diagrams.PLAIN_AND_RESIDUAL_BLOCK_ALT}})]
+    assert not plt.fignum_exists(fig.number)  # closed: the inline backend shows it once
+    with pytest.raises(ValueError):
+        resnotes.show_figure(plt.figure(), alt="fig.png")
+
+
+def test_describe_history_follows_the_numbers() -> None:
+    h = resnotes.History(train_loss=[1.5, 0.75], train_acc=[0.5, 0.7], test_acc=[0.61, 0.825],
+                         seconds=[1.0, 2.0], step_loss=[2.25, 1.0, 0.8, 0.7], step_epoch=[0, 0.5, 1, 1.5])
+    text = resnotes.describe_history(h)
+    assert "2 epochs" in text and "2.25" in text and "0.75" in text and "0.610, 0.825" in text

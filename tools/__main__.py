@@ -16,6 +16,7 @@ COMMANDS = {
     "student": "tools.student:main",  # student versions of chapters (otter-grader)
     "plain": "tools.plain:main",  # plain-Jupyter notebooks (notebooks/en) from the chapters
     "grade": "tools.grade:main",  # grade a class's submissions offline
+    "pdf": "tools.pdf:main",  # the built site printed to PDF: the book and each chapter
     "gpu-check": "tools.gpu_check:main",  # the CUDA code paths, chapter 3 at full size, benchmarks
 }
 
