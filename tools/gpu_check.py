@@ -80,7 +80,7 @@ def figures_of(name: str, payload: dict[str, Any]) -> dict[str, Any]:
     if name == "time_to_accuracy":
         row = payload["rows"][0]
         keys = [k for k in row if k.startswith("s_to_") or k in ("final_test_acc", "train_s")]
-        return {k: row[k] for k in keys}
+        return {k: row[k] for k in keys if row[k] is not None}  # None: threshold never reached
     if name == "scaling":
         rates = [r.get("images_per_s") for r in payload.get("by_batch", [])]
         rates = [r for r in rates if isinstance(r, (int, float))]
