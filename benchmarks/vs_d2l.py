@@ -5,7 +5,7 @@ hyperparameters (plain SGD, constant learning rate, cross-entropy, d2l's
 Xavier initialisation, no normalisation or augmentation), same epochs. d2l's
 path is ``d2l.load_data_fashion_mnist`` (PIL transforms, 4 loader workers)
 with ``d2l.train_ch6``; resnotes' is ``load_fashion_mnist`` with ``fit``
-(data resident on the device, channels_last, bf16 autocast on CUDA, and on
+(data resident on the device, channels_last and bf16 autocast on CUDA, and on
 the CPU the convolutions with one-pixel outputs done as matrix products by
 ``convert_small_convs``).
 
