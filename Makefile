@@ -44,11 +44,18 @@ $(MATHJAX): | $(VENV)/.installed
 	test -f $@
 
 browser:
+	@# the glossary's Chinese terms need a CJK font, or pages and PDFs show empty boxes
+	@if command -v fc-list >/dev/null && ! fc-list :lang=zh | grep -q . \
+	    && [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  echo "Installing Debian's fonts-noto-cjk for the glossary's Chinese terms"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+	    fonts-noto-cjk >/dev/null || echo "warning: fonts-noto-cjk could not be installed; Chinese shows as boxes"; \
+	fi
 	@if [ -n "$(CHROMIUM)" ]; then exit 0; fi; \
 	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 	  echo "Installing Debian's chromium for the browser test"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-	    chromium fonts-dejavu-core >/dev/null; \
+	    chromium fonts-dejavu-core fonts-noto-cjk >/dev/null; \
 	else \
 	  echo "error: make test drives the built site in Chromium, and none was found."; \
 	  echo "       Install it (Debian/Ubuntu: sudo apt-get install chromium) or set CHROMIUM=/path/to/chromium."; \
