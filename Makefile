@@ -83,8 +83,11 @@ book: setup browser
 test: setup browser
 	$(PY) -m tools check-data
 	$(PY) -m mypy
-	# two workers, each notebook's cells kept together on one (--dist loadfile)
-	RESNOTES_SIZE=smoke RESNOTES_PROGRESS=0 $(PY) -m pytest -n 2 --dist loadfile --nbval tests chapters --ignore=tests/site
+	# two workers, each notebook's cells kept together on one (--dist loadfile), one thread each
+	# unless OMP_NUM_THREADS says otherwise: two workers of two threads on two cores ran 1.5x slower.
+	# (nbval then compares one-thread runs with outputs stored at the default thread count.)
+	RESNOTES_SIZE=smoke RESNOTES_PROGRESS=0 OMP_NUM_THREADS=$(or $(OMP_NUM_THREADS),1) \
+	  $(PY) -m pytest -n 2 --dist loadfile --nbval tests chapters --ignore=tests/site
 	rm -rf _build/smoke
 	env -u RESNOTES_PROGRESS RESNOTES_SIZE=smoke $(VENV)/bin/jupyter-book build . -W -n --keep-going --path-output _build/smoke
 	@grep -q 'src="../_static/../mathjax/tex-chtml.js' _build/smoke/_build/html/chapters/03_residual_blocks.html \
