@@ -23,7 +23,7 @@ from nbconvert import HTMLExporter
 
 from tools import student
 from tools.plain import MYST_DIRECTIVE, MYST_ROLE
-from tools.student import StudentError, cell_names, parse_chapter
+from tools.student import StudentError, cell_names, parse_chapter, slice_cells
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = sorted((ROOT / "chapters").glob("*.ipynb"))
@@ -204,17 +204,6 @@ def _public_values(test_file: Path) -> list[str]:
     return out
 
 
-def _slice(cells: list[dict[str, Any]], needed: set[str]) -> list[dict[str, Any]]:
-    """The code cells that define what ``needed`` names, transitively (in notebook order)."""
-    keep = []
-    for cell in reversed(cells):
-        defined, used = cell_names(_src(cell), "student notebook")
-        if defined & needed:
-            keep.append(cell)
-            needed |= used
-    return keep[::-1]
-
-
 @pytest.mark.parametrize("name", [p.stem for p in NOTEBOOKS])
 def test_checks_pass_with_the_solution_and_fail_with_wrong_answers(
         built: dict, name: str, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -231,7 +220,7 @@ def test_checks_pass_with_the_solution_and_fail_with_wrong_answers(
         names = [cell_names(_src(c), ex.label) for c in ex.solution_code + [ex.check]]
         needed |= set().union(*(u for _, u in names)) - set().union(*(d for d, _ in names))
     nb = nbformat.v4.new_notebook(metadata=b["student_nb"]["metadata"])
-    nb.cells = [nbformat.v4.new_code_cell(_src(c)) for c in _slice(plain, needed)]
+    nb.cells = [nbformat.v4.new_code_cell(_src(c)) for c in slice_cells(plain, needed)]
     expect = []
     for ex in checkable:
         check = next(c for c in cells if _src(c).strip() == f'grader.check("{ex.label}")')

@@ -49,14 +49,25 @@ ROOT = Path(__file__).resolve().parent.parent
 OUT = Path("notebooks") / "en"
 
 __all__ = ["ConversionError", "Book", "Converter", "glue_values", "format_glue", "convert_chapter",
-           "write_plain", "MYST_ROLE", "MYST_DIRECTIVE", "main"]
+           "write_plain", "with_provenance", "fence_end", "FENCE", "DIRECTIVE", "MYST_ROLE",
+           "MYST_DIRECTIVE", "main"]
 
 # What counts as MyST markup left in a plain notebook (the tests use these).
 MYST_ROLE = re.compile(r"\{[A-Za-z][\w:.-]*\}`")
 MYST_DIRECTIVE = re.compile(r"^ {0,3}(?:`{3,}|~{3,}|:{3,})\s*\{[A-Za-z][\w:.-]*\}", re.M)
 
-_FENCE = re.compile(r"^ {0,3}(?P<fence>`{3,}|~{3,}|:{3,})\s*(?P<info>.*)$")
-_DIRECTIVE = re.compile(r"^\{(?P<name>[A-Za-z][\w:.-]*)\}\s*(?P<arg>.*)$")
+FENCE = re.compile(r"^ {0,3}(?P<fence>`{3,}|~{3,}|:{3,})\s*(?P<info>.*)$")
+DIRECTIVE = re.compile(r"^\{(?P<name>[A-Za-z][\w:.-]*)\}\s*(?P<arg>.*)$")
+
+
+def fence_end(lines: list[str], start: int, fence: str) -> int:
+    """The index of the line that closes the fence opened at ``lines[start]`` (``len(lines)``
+    if none): a line of the same character at least as long (CommonMark, as MyST reads it)."""
+    close = re.compile(rf"^ {{0,3}}{re.escape(fence[0])}{{{len(fence)},}}\s*$")
+    j = start + 1
+    while j < len(lines) and not close.match(lines[j]):
+        j += 1
+    return j
 _OPTION = re.compile(r"^:(?P<key>[\w-]+):\s*(?P<value>.*)$")
 _ROLE = re.compile(r"\{(?P<name>[A-Za-z][\w:.-]*)\}`(?P<text>[^`]*)`")
 _TARGET = re.compile(r"^\((?P<label>[\w.:-]+)\)=\s*$")
@@ -277,17 +288,14 @@ def _blocks(text: str, where: str) -> Iterator[tuple[Any, ...]]:
     prose: list[str] = []
     i = 0
     while i < len(lines):
-        m = _FENCE.match(lines[i])
+        m = FENCE.match(lines[i])
         if not m:
             prose.append(lines[i])
             i += 1
             continue
         fence = m.group("fence")
-        close = re.compile(rf"^ {{0,3}}{re.escape(fence[0])}{{{len(fence)},}}\s*$")
-        j = i + 1
-        while j < len(lines) and not close.match(lines[j]):
-            j += 1
-        d = _DIRECTIVE.match(m.group("info").strip())
+        j = fence_end(lines, i, fence)
+        d = DIRECTIVE.match(m.group("info").strip())
         if not d:
             prose += lines[i:j + 1]
             i = j + 1
@@ -499,7 +507,7 @@ def provenance_line(book: Book, doc: str) -> str:
             "print their own.*")
 
 
-def _with_provenance(text: str, line: str) -> str:
+def with_provenance(text: str, line: str) -> str:
     lines = text.split("\n")
     for i, ln in enumerate(lines):
         if ln.startswith("# "):
@@ -536,7 +544,7 @@ def convert_chapter(path: Path, book: Book | None = None, answer_key: bool = Fal
                 if answer_key:
                     line = ("**Answer key, for instructors only**: every solution, with the check "
                             "cells (tagged `check`) that the autograder's hidden tests run.\n\n" + line)
-                text = _with_provenance(text, line)
+                text = with_provenance(text, line)
                 first_markdown = False
             if text.strip():
                 cells.append({"cell_type": "markdown", "metadata": copy.deepcopy(cell.get("metadata", {})),

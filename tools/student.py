@@ -67,7 +67,8 @@ from typing import Any, Iterator, Sequence
 
 import yaml
 
-from tools.plain import ROOT, Book, Converter, convert_chapter, dumps, glue_values, provenance_line, _with_provenance
+from tools.plain import (DIRECTIVE, FENCE, ROOT, Book, Converter, convert_chapter, dumps, fence_end,
+                         glue_values, provenance_line, with_provenance)
 
 __all__ = ["StudentError", "Exercise", "Chapter", "parse_chapter", "master_notebook", "cell_names",
            "public_checks", "grading_requirements", "build_student", "find_chapters", "main"]
@@ -77,8 +78,6 @@ UNSUPPORTED_DIRECTIVES = {"exercise-start", "exercise-end"}
 CHECK_TAG = "check"
 ANSWER_KEY = "resnotes"  # cell metadata key marking answer cells: {"answer": label}
 
-_FENCE = re.compile(r"^ {0,3}(?P<fence>`{3,}|~{3,}|:{3,})(?P<info>.*)$")
-_DIRECTIVE = re.compile(r"^\{(?P<name>[A-Za-z][\w-]*)\}\s*(?P<arg>.*)$")
 _OPTION = re.compile(r"^:(?P<key>[\w-]+):\s*(?P<value>.*)$")
 
 
@@ -165,17 +164,14 @@ def _split_markdown(text: str, where: str) -> Iterator[tuple[str, str, dict[str,
     prose: list[str] = []
     i = 0
     while i < len(lines):
-        m = _FENCE.match(lines[i])
+        m = FENCE.match(lines[i])
         if not m:
             prose.append(lines[i])
             i += 1
             continue
         fence = m.group("fence")
-        close = re.compile(rf"^ {{0,3}}{re.escape(fence[0])}{{{len(fence)},}}\s*$")
-        j = i + 1
-        while j < len(lines) and not close.match(lines[j]):
-            j += 1
-        d = _DIRECTIVE.match(m.group("info").strip())
+        j = fence_end(lines, i, fence)
+        d = DIRECTIVE.match(m.group("info").strip())
         name = d.group("name") if d else ""
         if name in UNSUPPORTED_DIRECTIVES:
             raise StudentError(f"{where}: {{{name}}} is not supported; use {{exercise}} (AUTHORING.md)")
@@ -424,7 +420,7 @@ def _public_assert(label, name, value):
 '''
 
 
-def _slice(cells: list[dict[str, Any]], needed: set[str]) -> list[dict[str, Any]]:
+def slice_cells(cells: list[dict[str, Any]], needed: set[str]) -> list[dict[str, Any]]:
     """The code cells that define what ``needed`` names, transitively (in notebook order)."""
     keep = []
     for cell in reversed(cells):
@@ -454,7 +450,7 @@ def public_checks(notebook: Path, chapter: Chapter, timeout: int = 900) -> dict[
         names = [cell_names(_source(c), ex.label) for c in ex.solution_code + [ex.check]]
         needed |= set().union(*(u for _, u in names)) - set().union(*(d for d, _ in names))
     nb = nbformat.v4.new_notebook()
-    nb.cells = [nbformat.v4.new_code_cell(_source(c)) for c in _slice(code, needed)]
+    nb.cells = [nbformat.v4.new_code_cell(_source(c)) for c in slice_cells(code, needed)]
     nb.cells.append(nbformat.v4.new_code_cell(_DESCRIBE))
     for ex in checkable:
         assert ex.check is not None
@@ -539,7 +535,7 @@ def master_notebook(nb: dict[str, Any], chapter: Chapter, tests_url: str | None 
         if kind == "markdown":
             text = conv.markdown(value, chapter.name, student=True)
             if first_markdown:
-                text = _with_provenance(text, provenance_line(book, doc))
+                text = with_provenance(text, provenance_line(book, doc))
                 first_markdown = False
             if text.strip():
                 cells.append(_md(text))
