@@ -15,7 +15,8 @@ It holds what the chapters import and teach, one module per idea:
   :mod:`resnotes.scaled_resnet`: residual nets with scaled branches (chapters 4-6);
 * :mod:`resnotes.conv`: cross-correlation, output sizes, receptive fields;
   :mod:`resnotes.equivariance`: shift equivariance and invariance;
-  :mod:`resnotes.lenet`: LeNet-5 (chapter 7);
+  :mod:`resnotes.lenet`: LeNet-5 (chapter 7); :mod:`resnotes.design`: depthwise-separable
+  convolution and the input's range (chapter 8);
 * :mod:`resnotes.data`: Fashion-MNIST, found offline and verified, and ``preprocess``;
 * :mod:`resnotes.train`: the training loop; :mod:`resnotes.augment`: its augmentations;
   :mod:`resnotes.plot`: its figures;
@@ -32,6 +33,7 @@ from .blocks import BasicBlock, Residual, basic_block, make_stage
 from .conv import ReceptiveField, conv_output_size, cross_correlate2d, receptive_fields
 from .equivariance import equivariance_error, invariance_error, shift
 from .lenet import lenet5
+from .design import DepthwiseSeparableConv2d, InputRange, separable_fraction
 from .depth import CifarNet, PlainBlock, deepen, plain_net, residual_net
 from .data import CLASSES, DataError, FashionMNIST, load_fashion_mnist, preprocess
 from .device import describe_device, pick_device
@@ -64,6 +66,7 @@ __all__ = [
     "projected_add", "projection", "resnet18", "resolve_size", "show_source", "source_of",
     "ReceptiveField", "conv_output_size", "cross_correlate2d", "receptive_fields",
     "equivariance_error", "invariance_error", "shift", "lenet5",
+    "DepthwiseSeparableConv2d", "InputRange", "separable_fraction",
     "count_macs", "macs_by_module", "MemoryReport", "peak_memory", "ScaledResidual", "scaled_resnet",
     "AvgPoolShortcut", "ShortcutBlock", "ZeroPadShortcut", "make_shortcut", "shortcut_resnet",
     "BasicBlock", "basic_block", "make_stage",

@@ -98,3 +98,52 @@ def test_lenet5_shapes_and_parameters() -> None:
     assert isinstance(lenet5(activation="relu", pool="max").s2, nn.MaxPool2d)
     with pytest.raises(ValueError, match="activation"):
         lenet5(activation="gelu")
+
+
+# -- depthwise-separable convolution and the input's range (resnotes.design, chapter 8)
+
+from resnotes import DepthwiseSeparableConv2d, InputRange, count_macs, separable_fraction  # noqa: E402
+
+
+@pytest.mark.parametrize("c_in,c_out,k,stride,padding", [(8, 16, 3, 1, 1), (4, 4, 5, 2, 2), (3, 7, 1, 1, 0)])
+def test_separable_conv_has_conv2d_shapes_and_the_predicted_saving(c_in: int, c_out: int, k: int,
+                                                                   stride: int, padding: int) -> None:
+    sep = DepthwiseSeparableConv2d(c_in, c_out, k, stride=stride, padding=padding, bias=False)
+    std = nn.Conv2d(c_in, c_out, k, stride=stride, padding=padding, bias=False)
+    x = torch.randn(2, c_in, 11, 11)
+    assert sep(x).shape == std(x).shape
+    assert count_parameters(sep) == c_in * k * k + c_in * c_out
+    ratio = count_parameters(sep) / count_parameters(std)
+    assert ratio == pytest.approx(separable_fraction(c_out, k))
+    shape = (1, c_in, 11, 11)
+    assert count_macs(sep, shape) / count_macs(std, shape) == pytest.approx(separable_fraction(c_out, k))
+
+
+def test_depthwise_part_filters_each_channel_alone() -> None:
+    torch.manual_seed(0)
+    sep = DepthwiseSeparableConv2d(3, 5, 3, padding=1).double()
+    x = torch.randn(2, 3, 6, 6, dtype=torch.float64)
+    dw = sep.depthwise
+    by_channel = torch.cat([cross_correlate2d(x[:, c:c + 1], dw.weight[c:c + 1], dw.bias[c:c + 1], padding=1)
+                            for c in range(3)], dim=1)
+    assert torch.allclose(dw(x), by_channel, atol=1e-12)
+    x2 = x.clone()
+    x2[:, 1] += 1.0  # changing channel 1 changes only depthwise output channel 1
+    changed = (dw(x2) - dw(x)).abs().amax(dim=(0, 2, 3))
+    assert changed[1] > 0 and changed[0] == 0 and changed[2] == 0
+
+
+def test_separable_conv_rejects_bad_arguments() -> None:
+    with pytest.raises(ValueError, match="in_channels"):
+        DepthwiseSeparableConv2d(0, 4, 3)
+    with pytest.raises(ValueError, match="padding"):
+        DepthwiseSeparableConv2d(2, 4, 3, padding=-1)
+
+
+def test_input_range_maps_the_unit_interval() -> None:
+    x = torch.tensor([0.0, 0.5, 1.0])
+    assert torch.equal(InputRange(-1, 1)(x), torch.tensor([-1.0, 0.0, 1.0]))
+    assert torch.equal(InputRange(0, 255)(x), torch.tensor([0.0, 127.5, 255.0]))
+    assert count_parameters(InputRange(0, 1)) == 0
+    with pytest.raises(ValueError, match="low < high"):
+        InputRange(1, 1)
