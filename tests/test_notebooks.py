@@ -15,7 +15,7 @@ import resnotes
 ROOT = Path(__file__).resolve().parent.parent
 CHAPTERS = [
     "01_residual_learning", "02_function_classes", "03_residual_blocks", "04_identity_add",
-    "05_projected_add", "06_scale", "07_cnn_fundamentals",
+    "05_projected_add", "06_scale", "07_cnn_fundamentals", "08_cnn_design",
 ]
 NOTEBOOKS = sorted((ROOT / "chapters").glob("*.ipynb"))
 
@@ -33,7 +33,7 @@ def _toc_files(node: object) -> list[str]:
     return out
 
 
-def test_toc_lists_the_seven_chapters_in_the_source_order() -> None:
+def test_toc_lists_the_eight_chapters_in_the_source_order() -> None:
     toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
     files = _toc_files(toc)
     chapters = [f.split("/", 1)[1] for f in files if f.startswith("chapters/")]
@@ -128,7 +128,8 @@ def test_every_glued_name_in_the_text_is_glued_in_code(path: Path) -> None:
     nb = _nb(path)
     used = {m for c in nb["cells"] if c["cell_type"] == "markdown"
             for m in re.findall(r"\{glue:(?:text|any)\}`([A-Za-z0-9_]+)", _src(c))}
-    glued = {m for c in _code(nb) for m in re.findall(r'glue\("([A-Za-z0-9_]+)"', _src(c))}
+    # glue("name", ...) and resnotes.claim("name", ...), which glues the claim's verdict
+    glued = {m for c in _code(nb) for m in re.findall(r'(?:glue|claim)\(\s*"([A-Za-z0-9_]+)"', _src(c))}
     assert used <= glued, f"used in text but never glued: {sorted(used - glued)}"
 
 
