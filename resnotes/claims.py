@@ -51,6 +51,7 @@ class Evidence:
     per_seed: tuple[bool, ...]
     numbers: Mapping[str, list[float]] = field(default_factory=dict)
     relation: str = ""
+    unit: str = "seed"
 
     def __post_init__(self) -> None:
         if not self.per_seed:
@@ -73,13 +74,14 @@ def _as_list(x: float | Sequence[float], name: str) -> list[float] | None:
 
 
 def compare(a: float | Sequence[float], op: str, b: float | Sequence[float], *, margin: float = 0.0,
-            labels: tuple[str, str] = ("a", "b")) -> Evidence:
+            labels: tuple[str, str] = ("a", "b"), unit: str = "seed") -> Evidence:
     """Evaluate ``a op b`` by at least ``margin`` on each seed.
 
     ``op`` is ``">"`` (``a > b + margin``) or ``"<"`` (``a < b - margin``). ``a`` and
     ``b`` are per-seed values paired by seed (equal lengths), or a plain number
     that every seed is compared with. A NaN (a diverged run) never satisfies a
-    relation.
+    relation. ``unit`` names what the values are one per (``"seed"``, or
+    ``"repeat"`` for a benchmark's timed repeats) in the verdict's words.
     """
     if op not in (">", "<"):
         raise ValueError(f"op must be '>' or '<', got {op!r}")
@@ -101,9 +103,9 @@ def compare(a: float | Sequence[float], op: str, b: float | Sequence[float], *, 
     if isinstance(b, (int, float)) and not isinstance(b, bool):
         relation = f"{labels[0]} {op} {float(b):g}{gap}"
     else:
-        relation = f"{labels[0]} {op} {labels[1]}{gap}, seed by seed"
+        relation = f"{labels[0]} {op} {labels[1]}{gap}, {unit} by {unit}"
         numbers[labels[1]] = bv
-    return Evidence(per_seed, numbers, relation)
+    return Evidence(per_seed, numbers, relation, unit)
 
 
 @dataclass(frozen=True)
@@ -140,13 +142,14 @@ class Claim:
     @property
     def verdict(self) -> str:
         """The verdict in words, as the text shows it."""
+        unit = self.evidence.unit
         if self.n == 1:
             return "holds" if self.k else "does not hold"
         if self.k == self.n:
-            return "holds on both seeds" if self.n == 2 else f"holds on all {self.n} seeds"
+            return f"holds on both {unit}s" if self.n == 2 else f"holds on all {self.n} {unit}s"
         if self.k == 0:
-            return f"holds on none of {self.n} seeds"
-        return f"holds on {self.k} of {self.n} seeds"
+            return f"holds on none of {self.n} {unit}s"
+        return f"holds on {self.k} of {self.n} {unit}s"
 
     def choose(self, *, holds: str, fails: str, mixed: str | None = None) -> str:
         """The wording that the data support: one of three sentences, picked by the status.
@@ -176,23 +179,26 @@ _CLAIMS: dict[str, Claim] = {}
 
 
 def claim(key: str, text: str, evidence: Evidence, *, settings: Any = None, size: str | None = None,
-          require: str | None = "all") -> Claim:
+          require: str | None = "all", echo: bool = True) -> Claim:
     """Check ``text`` against ``evidence``, glue the verdict under ``key`` and keep the claim.
 
     Args:
-        key: the glue name, starting with the chapter's prefix (``"ch5_a_beats_c"``).
+        key: the glue name, starting with the page's prefix and an underscore
+            (``"ch5_a_beats_c"``; ``"perf_..."`` on the Performance appendix).
         text: the claim in words, as the book states it.
         evidence: from :func:`compare` (or an :class:`Evidence` built by hand).
         settings: the chapter's settings (gives the size); or pass ``size``.
         require: ``"all"``: contradicted unless the relation holds on every seed;
             ``"any"``: contradicted when it holds on no seed; ``None``: only reported
             (pick the text's wording with :meth:`Claim.choose`).
+        echo: print the claim and its verdict (one line); pages that show the
+            verdict in their own words turn it off.
 
     Raises:
         ClaimContradicted: at size ``book`` or ``full`` when the data contradict the claim.
     """
-    if not key or not key.isidentifier() or not key.startswith("ch") or "_" not in key:
-        raise ValueError(f"claim key must be an identifier with the chapter's prefix, e.g. 'ch5_a_beats_c', "
+    if not key or not key.isidentifier() or key.startswith("_") or "_" not in key.strip("_"):
+        raise ValueError(f"claim key must be an identifier with the page's prefix, e.g. 'ch5_a_beats_c', "
                          f"got {key!r}")
     if require not in REQUIREMENTS:
         raise ValueError(f"require must be 'all', 'any' or None, got {require!r}")
@@ -205,7 +211,8 @@ def claim(key: str, text: str, evidence: Evidence, *, settings: Any = None, size
     _CLAIMS[key] = c
     glue(key, c.verdict)
     mark = "CONTRADICTED" if c.contradicted else ("checked" if require else "reported")
-    print(f"claim {key} ({mark}): {c.text} -- {c.verdict} [{evidence.relation}]")
+    if echo or c.contradicted:
+        print(f"claim {key} ({mark}): {c.text} -- {c.verdict} [{evidence.relation}]")
     if c.contradicted:
         nums = "; ".join(f"{k}: {', '.join(f'{v:.4g}' for v in vals)}"
                          for k, vals in evidence.numbers.items())
@@ -219,7 +226,8 @@ def claim(key: str, text: str, evidence: Evidence, *, settings: Any = None, size
 
 
 def chapter_claims(chapter: str) -> list[Claim]:
-    """The claims made so far in this process whose key starts with ``chapter + "_"``."""
+    """The claims made so far in this process whose key starts with ``chapter + "_"``
+    (a chapter's ``"ch3"``, or another page's prefix such as ``"perf"``)."""
     return [c for k, c in _CLAIMS.items() if k.startswith(chapter + "_")]
 
 

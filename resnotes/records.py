@@ -24,9 +24,12 @@ from .device import describe_device
 from .display import glue
 from .sizes import resolve_size
 
-__all__ = ["RECORDS_ENV_VAR", "cpu_name", "finish_chapter", "read_records", "record_order"]
+__all__ = ["RECORDS_ENV_VAR", "CLAIMS_FOLDER", "cpu_name", "finish_chapter", "read_claims", "read_records",
+           "record_order", "write_page_claims"]
 
 RECORDS_ENV_VAR = "RESNOTES_RUN_RECORDS"
+#: Subfolder of the records folder for the claims of pages that are not chapters.
+CLAIMS_FOLDER = "claims"
 
 
 def cpu_name() -> str:
@@ -102,3 +105,32 @@ def read_records(folder: str | os.PathLike[str]) -> list[dict[str, Any]]:
         return []
     records = [json.loads(p.read_text()) for p in sorted(path.glob("*.json"))]
     return sorted(records, key=record_order)
+
+
+def write_page_claims(page: str) -> int:
+    """Write the claims made on a page that is not a chapter (e.g. ``"perf"``, the
+    Performance appendix) to ``$RESNOTES_RUN_RECORDS/claims/<page>.json`` for the
+    claims ledger; chapters need not call it (:func:`finish_chapter` keeps theirs).
+    Returns how many claims there were; writes nothing where the variable is unset.
+    """
+    if not page or not page.isidentifier():
+        raise ValueError(f"page must be a short identifier such as 'perf', got {page!r}")
+    claims = [c.record() for c in chapter_claims(page)]
+    folder = os.environ.get(RECORDS_ENV_VAR)
+    if folder:
+        path = Path(folder) / CLAIMS_FOLDER
+        path.mkdir(parents=True, exist_ok=True)
+        (path / f"{page}.json").write_text(json.dumps({"page": page, "claims": claims}, indent=1) + "\n")
+    return len(claims)
+
+
+def read_claims(folder: str | os.PathLike[str]) -> list[tuple[str, dict[str, Any]]]:
+    """Every claim recorded in ``folder``: ``(page, claim record)`` pairs, chapters first
+    (in chapter order, each chapter's claims in the order it made them), then other pages."""
+    out = [(r["chapter"], c) for r in read_records(folder) for c in r.get("claims", [])]
+    extra = Path(folder) / CLAIMS_FOLDER
+    if extra.is_dir():
+        for p in sorted(extra.glob("*.json")):
+            data = json.loads(p.read_text())
+            out += [(data["page"], c) for c in data["claims"]]
+    return out

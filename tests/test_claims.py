@@ -99,6 +99,9 @@ def test_compare_is_paired_by_seed_and_respects_the_margin() -> None:
     assert "by more than 0.02" in ev.relation
     assert resnotes.compare([0.3, 0.4], "<", 0.5, labels=("acc", "chance")).per_seed == (True, True)
     assert resnotes.compare(float("nan"), "<", 1.0).per_seed == (False,)
+    timed = resnotes.compare([20.0, 21.0], "<", [30.0, 31.0], labels=("ours", "d2l"), unit="repeat")
+    assert timed.relation == "ours < d2l, repeat by repeat"
+    assert resnotes.claim("perf_fast", "ours is faster", timed, size="smoke").verdict == "holds on both repeats"
     with pytest.raises(ValueError, match="same seeds"):
         resnotes.compare([1, 2], ">", [1, 2, 3])
     with pytest.raises(ValueError, match="op must be"):
@@ -143,7 +146,7 @@ def test_a_contradicted_claim_fails_at_book_size_and_is_recorded_at_smoke(capsys
 
 def test_claim_checks_its_arguments() -> None:
     ev = resnotes.Evidence((True,))
-    for key in ("", "depth", "ch1 x", "ch1"):
+    for key in ("", "depth", "ch1 x", "ch1", "_ch1_x", "ch1_"):
         with pytest.raises(ValueError, match="claim key"):
             resnotes.claim(key, "t", ev, size="smoke")
     with pytest.raises(ValueError, match="require"):
@@ -166,3 +169,54 @@ def test_claims_go_into_the_chapter_run_record(tmp_path, monkeypatch: pytest.Mon
         "key": "ch4_a", "text": "a beats b", "relation": "a > b, seed by seed",
         "numbers": {"a": [2.0], "b": [1.0]}, "per_seed": [True], "status": "holds", "verdict": "holds",
         "require": "all", "size": "smoke", "contradicted": False}]
+
+
+def test_page_claims_and_read_claims(tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(resnotes.records.RECORDS_ENV_VAR, str(tmp_path))
+    resnotes.claim("ch2_x", "chapter claim", resnotes.Evidence((True,)), size="smoke")
+    resnotes.finish_chapter("ch2", 0.0)
+    resnotes.claim("perf_fast", "benchmark claim", resnotes.Evidence((True, False), unit="repeat"),
+                   size="smoke", require="any")
+    assert resnotes.records.write_page_claims("perf") == 1
+    got = resnotes.records.read_claims(tmp_path)
+    assert [(page, c["key"], c["verdict"]) for page, c in got] == [
+        ("ch2", "ch2_x", "holds"), ("perf", "perf_fast", "holds on 1 of 2 repeats")]
+    with pytest.raises(ValueError, match="identifier"):
+        resnotes.records.write_page_claims("")
+
+
+def test_the_ledger_page_lists_every_recorded_claim(tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The Sphinx extension renders the records' claims as a table (a small Sphinx project)."""
+    from pathlib import Path
+
+    from sphinx.application import Sphinx
+
+    src = tmp_path / "src"
+    src.mkdir()
+    ext = Path(__file__).resolve().parent.parent / "_ext"
+    (src / "conf.py").write_text("extensions = ['run_records']\n")
+    monkeypatch.syspath_prepend(str(ext))
+    # the extension sets these for the build's kernels; restored after the test
+    monkeypatch.setenv(resnotes.records.RECORDS_ENV_VAR, "")
+    monkeypatch.setenv("RESNOTES_PROGRESS", "0")
+    (src / "index.rst").write_text("Ledger\n======\n\n.. claims-ledger::\n")
+    out = tmp_path / "_build" / "html"
+    records = tmp_path / "_build" / "run-records"
+    records.mkdir(parents=True)
+    ev = resnotes.compare([0.6, 0.59, 0.61], ">", [0.45, 0.44, 0.47], margin=0.02, labels=("deep", "shallow"))
+    c = resnotes.claim("ch1_deep", "deep trains worse than shallow", ev, size="book")
+    (records / "ch1.json").write_text(json.dumps({"chapter": "ch1", "claims": [c.record()]}))
+    (records / "claims").mkdir()
+    rep = resnotes.claim("perf_x", "x is faster", resnotes.Evidence((True, False), unit="repeat"),
+                         size="smoke", require=None)
+    (records / "claims" / "perf.json").write_text(json.dumps({"page": "perf", "claims": [rep.record()]}))
+    app = Sphinx(str(src), str(src), str(out), str(tmp_path / "doctrees"), "html",
+                 status=None, warning=None, freshenv=True)
+    app.build()
+    assert app.statuscode == 0
+    html = (out / "index.html").read_text()
+    assert "2 claims from 2 pages: 1 checked (1 hold on every seed or repeat), 1 reported" in html
+    assert "0 contradicted" in html
+    assert "deep trains worse than shallow" in html and "holds on all 3 seeds" in html
+    assert "deep: 0.6, 0.59, 0.61; shallow: 0.45, 0.44, 0.47" in html
+    assert "holds on 1 of 2 repeats (reported, wording chosen from the data)" in html
