@@ -34,7 +34,7 @@ from .blocks import BasicBlock, Residual, basic_block, make_stage
 from .conv import ReceptiveField, conv_output_size, cross_correlate2d, receptive_fields
 from .equivariance import equivariance_error, invariance_error, shift
 from .lenet import lenet5
-from .depth import CifarNet, PlainBlock, deepen, plain_net, residual_net
+from .depth import CifarNet, PlainBlock, deepen, identity_plain_block_, plain_net, residual_net
 from .data import CLASSES, DataError, FashionMNIST, load_fashion_mnist, preprocess
 from .device import describe_device, pick_device
 from .display import glue, show_source, source_of
@@ -58,7 +58,8 @@ from .train import History, deterministic, evaluate, fit, predict
 __version__ = "0.2.0"
 
 __all__ = [
-    "CifarNet", "GradNorm", "PlainBlock", "dataset_loss", "deepen", "gradient_norms", "plain_net",
+    "CifarNet", "GradNorm", "PlainBlock", "dataset_loss", "deepen", "gradient_norms",
+    "identity_plain_block_", "plain_net",
     "residual_net",
     "CLASSES", "DataError", "FashionMNIST", "History", "IdentityAdd", "LayerRow",
     "ProjectedAdd", "ResNet", "Residual", "Scale", "chapter_settings",
