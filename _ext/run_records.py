@@ -13,6 +13,15 @@ before any notebook executes, and renders the records where a page says::
 
 The table is filled in at write time, after every notebook has been read and
 executed, and the page is rewritten on every build.
+
+The same records carry each chapter's checked claims (``resnotes.claim``), and
+pages that are not chapters write theirs beside them
+(``resnotes.records.write_page_claims``); a page that says::
+
+    ```{claims-ledger}
+    ```
+
+gets every claim of the book as one table: page, claim, evidence, verdict, size.
 """
 
 from __future__ import annotations
@@ -26,13 +35,30 @@ from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.util.docutils import SphinxDirective
 
-from resnotes.records import RECORDS_ENV_VAR, read_records
+from resnotes.records import RECORDS_ENV_VAR, read_claims, read_records
 
 COLUMNS = ("chapter", "size", "run time", "device", "CPU", "torch", "finished (UTC)")
 
 
 class run_records_node(nodes.General, nodes.Element):
     pass
+
+
+class claims_ledger_node(nodes.General, nodes.Element):
+    pass
+
+
+#: Pages other than chapters that make claims: their prefix and document.
+CLAIM_PAGES = {"perf": "appendices/performance"}
+LEDGER_COLUMNS = ("page", "claim", "evidence", "verdict", "size")
+
+
+class ClaimsLedgerDirective(SphinxDirective):
+    has_content = False
+
+    def run(self) -> list[nodes.Node]:
+        self.env.metadata[self.env.docname]["resnotes_run_records"] = True
+        return [claims_ledger_node()]
 
 
 class RunRecordsDirective(SphinxDirective):
@@ -67,14 +93,15 @@ def _chapter_doc(app: Sphinx, chapter: str) -> str | None:
     return found[0] if found else None
 
 
-def _table(rows: list[list[nodes.Node]]) -> nodes.table:
-    table = nodes.table(classes=["run-records"])
-    group = nodes.tgroup(cols=len(COLUMNS))
+def _table(rows: list[list[nodes.Node]], columns: tuple[str, ...] = COLUMNS,
+           cls: str = "run-records") -> nodes.table:
+    table = nodes.table(classes=[cls])
+    group = nodes.tgroup(cols=len(columns))
     table += group
-    group.extend(nodes.colspec(colwidth=1) for _ in COLUMNS)
+    group.extend(nodes.colspec(colwidth=1) for _ in columns)
     head = nodes.thead()
     group += head
-    head += nodes.row("", *[nodes.entry("", nodes.paragraph(text=c)) for c in COLUMNS])
+    head += nodes.row("", *[nodes.entry("", nodes.paragraph(text=c)) for c in columns])
     body = nodes.tbody()
     group += body
     for cells in rows:
@@ -115,6 +142,47 @@ def _fill(app: Sphinx, doctree: nodes.document, docname: str) -> None:
         node.replace_self(out)
 
 
+def _page_link(app: Sphinx, docname: str, page: str) -> nodes.Node:
+    doc = _chapter_doc(app, page) or CLAIM_PAGES.get(page)
+    if doc is None or doc not in app.env.found_docs:
+        return nodes.Text(page)
+    title = app.env.titles[doc].astext() if doc in app.env.titles else doc
+    return nodes.reference("", title, internal=True, refuri=app.builder.get_relative_uri(docname, doc))
+
+
+def _evidence(c: dict[str, Any]) -> str:
+    numbers = "; ".join(f"{name}: " + ", ".join(f"{v:.4g}" for v in vals)
+                        for name, vals in c["numbers"].items())
+    return f"{c['relation']} ({numbers})" if numbers else c["relation"]
+
+
+def _verdict(c: dict[str, Any]) -> str:
+    kind = {"all": "checked: must hold on every one", "any": "checked: must hold on at least one",
+            None: "reported, wording chosen from the data"}[c["require"]]
+    mark = "CONTRADICTED, " if c["contradicted"] else ""
+    return f"{c['verdict']} ({mark}{kind})"
+
+
+def _fill_ledger(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    placeholders = list(doctree.findall(claims_ledger_node))
+    if not placeholders:
+        return
+    claims = read_claims(records_dir(app))
+    rows = [[_page_link(app, docname, page), nodes.Text(c["text"]), nodes.Text(_evidence(c)),
+             nodes.Text(_verdict(c)), nodes.Text(c["size"])] for page, c in claims]
+    checked = [c for _, c in claims if c["require"] is not None]
+    summary = (f"{len(claims)} claims from {len({p for p, _ in claims})} pages: {len(checked)} checked "
+               f"({sum(c['status'] == 'holds' for c in checked)} hold on every seed or repeat), "
+               f"{len(claims) - len(checked)} reported with wording chosen from their data; "
+               f"{sum(c['contradicted'] for _, c in claims)} contradicted by their data.")
+    for node in placeholders:
+        out: list[nodes.Node] = [nodes.paragraph(text=summary)] if claims else [
+            nodes.paragraph(text="No page has recorded a claim in this build.")]
+        if rows:
+            out.append(_table(rows, LEDGER_COLUMNS, "claims-ledger"))
+        node.replace_self(out)
+
+
 def _always_outdated(app: Sphinx, env: Any, added: set[str], changed: set[str],
                      removed: set[str]) -> list[str]:
     return [d for d, meta in env.metadata.items() if meta.get("resnotes_run_records")]
@@ -123,6 +191,9 @@ def _always_outdated(app: Sphinx, env: Any, added: set[str], changed: set[str],
 def setup(app: Sphinx) -> dict[str, Any]:
     app.add_node(run_records_node)
     app.add_directive("run-records", RunRecordsDirective)
+    app.add_node(claims_ledger_node)
+    app.add_directive("claims-ledger", ClaimsLedgerDirective)
+    app.connect("doctree-resolved", _fill_ledger)
     app.connect("builder-inited", _set_env)
     app.connect("doctree-resolved", _fill)
     app.connect("env-get-outdated", _always_outdated)

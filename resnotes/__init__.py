@@ -22,6 +22,8 @@ It holds what the chapters import and teach, one module per idea:
   :mod:`resnotes.plot`: its figures;
 * :mod:`resnotes.sizes`: smoke / book / full;
 * :mod:`resnotes.records`: what each chapter ran, at which size, for how long;
+* :mod:`resnotes.seeds`: one arm of an experiment over several seeds, and its spread;
+  :mod:`resnotes.claims`: the text's conclusions checked against their data;
 * :mod:`resnotes.summary`, :mod:`resnotes.display`, :mod:`resnotes.device`,
   :mod:`resnotes.diagrams`, :mod:`resnotes.checks`: helpers.
 
@@ -34,7 +36,7 @@ from .conv import ReceptiveField, conv_output_size, cross_correlate2d, receptive
 from .equivariance import equivariance_error, invariance_error, shift
 from .lenet import lenet5
 from .design import DepthwiseSeparableConv2d, InputRange, separable_fraction
-from .depth import CifarNet, PlainBlock, deepen, plain_net, residual_net
+from .depth import CifarNet, PlainBlock, deepen, identity_plain_block_, plain_net, residual_net
 from .data import CLASSES, DataError, FashionMNIST, load_fashion_mnist, preprocess
 from .device import describe_device, pick_device
 from .display import glue, show_source, source_of
@@ -44,6 +46,8 @@ from .probes import GradNorm, dataset_loss, gradient_norms
 from .projected_add import ProjectedAdd, projected_add, projection
 from .resnet import ResNet, from_torchvision_state_dict, resnet18
 from .scale import Scale
+from .seeds import SeedRuns, Spread, over_seeds, plot_seeds, seed_table
+from .claims import Claim, ClaimContradicted, Evidence, claim, compare
 from .records import finish_chapter
 from .flops import count_macs, macs_by_module
 from .memory import MemoryReport, peak_memory
@@ -56,7 +60,8 @@ from .train import History, deterministic, evaluate, fit, predict
 __version__ = "0.2.0"
 
 __all__ = [
-    "CifarNet", "GradNorm", "PlainBlock", "dataset_loss", "deepen", "gradient_norms", "plain_net",
+    "CifarNet", "GradNorm", "PlainBlock", "dataset_loss", "deepen", "gradient_norms",
+    "identity_plain_block_", "plain_net",
     "residual_net",
     "CLASSES", "DataError", "FashionMNIST", "History", "IdentityAdd", "LayerRow",
     "ProjectedAdd", "ResNet", "Residual", "Scale", "chapter_settings",
@@ -71,4 +76,6 @@ __all__ = [
     "AvgPoolShortcut", "ShortcutBlock", "ZeroPadShortcut", "make_shortcut", "shortcut_resnet",
     "BasicBlock", "basic_block", "make_stage",
     "describe_history", "show_figure", "use_book_style",
+    "SeedRuns", "Spread", "over_seeds", "plot_seeds", "seed_table",
+    "Claim", "ClaimContradicted", "Evidence", "claim", "compare",
 ]

@@ -9,17 +9,24 @@ same layers as the residual one, without the shortcuts.
 * :func:`PlainBlock`: the book's block (:class:`~resnotes.blocks.BasicBlock`) without its shortcut;
 * :class:`CifarNet`, :func:`plain_net`, :func:`residual_net`: the networks;
 * :func:`deepen`: a deeper copy of a trained network, its new residual blocks
-  starting as the identity (last BatchNorm scale at zero).
+  starting as the identity (last BatchNorm scale at zero), its new plain blocks
+  at random or (``plain_init="identity"``) set by :func:`identity_plain_block_`.
 """
 
 from __future__ import annotations
 
 from functools import partial
 
+import torch
+from torch import nn
+
 from .blocks import BasicBlock, basic_block
 from .resnet import ResNet
 
-__all__ = ["CifarNet", "PlainBlock", "blocks_per_stage", "deepen", "plain_net", "residual_net"]
+__all__ = ["CifarNet", "PlainBlock", "blocks_per_stage", "deepen", "identity_plain_block_",
+           "plain_net", "residual_net"]
+
+PLAIN_INITS = ("random", "identity")
 
 
 def PlainBlock(in_channels: int, out_channels: int, stride: int = 1, *,  # noqa: N802
@@ -87,7 +94,41 @@ def residual_net(depth: int, **kwargs: int) -> CifarNet:
     return CifarNet(depth, residual=True, **kwargs)
 
 
-def deepen(net: CifarNet, depth: int) -> CifarNet:
+@torch.no_grad()
+def identity_plain_block_(block: BasicBlock) -> BasicBlock:
+    """Set a plain block's weights so that, in evaluation mode, it returns non-negative inputs unchanged.
+
+    Each 3x3 convolution becomes the "delta" kernel that copies channel ``c``
+    to channel ``c`` (a 1 at the centre, zeros elsewhere), and each BatchNorm
+    undoes its own normalisation: ``gamma = sqrt(running_var + eps)``, ``beta =
+    running_mean``. The block then computes ``ReLU(ReLU(x))``, which is ``x``
+    only where ``x >= 0``, and only in evaluation mode: in training mode
+    BatchNorm normalises with the batch's statistics, which no fixed
+    ``gamma`` and ``beta`` can undo. (In place; returns the block.)
+
+    Raises:
+        ValueError: for a residual block, or one that changes the shape.
+    """
+    if not isinstance(block, BasicBlock) or block.residual:
+        raise ValueError("identity_plain_block_ needs a plain BasicBlock (residual=False)")
+    conv1, conv2 = block.conv1, block.conv2
+    if conv1.in_channels != conv1.out_channels or conv1.stride != (1, 1):
+        raise ValueError(f"a block from {conv1.in_channels} to {conv1.out_channels} channels with "
+                         f"stride {conv1.stride[0]} changes the shape: it cannot be the identity")
+    for conv, bn in ((conv1, block.bn1), (conv2, block.bn2)):
+        if not isinstance(bn, nn.BatchNorm2d) or bn.running_mean is None or bn.running_var is None:
+            raise ValueError("identity_plain_block_ needs BatchNorm2d layers with running statistics")
+        k = conv.kernel_size[0]
+        conv.weight.zero_()
+        conv.weight[:, :, k // 2, k // 2] = torch.eye(conv.out_channels, dtype=conv.weight.dtype)
+        if conv.bias is not None:
+            conv.bias.zero_()
+        bn.weight.copy_(torch.sqrt(bn.running_var + bn.eps))
+        bn.bias.copy_(bn.running_mean)
+    return block
+
+
+def deepen(net: CifarNet, depth: int, *, plain_init: str = "random") -> CifarNet:
     """A deeper copy of ``net``: same weights, new blocks at the end of each stage.
 
     Every layer of ``net`` is copied into the new network (including BatchNorm's
@@ -96,13 +137,18 @@ def deepen(net: CifarNet, depth: int) -> CifarNet:
     *residual* blocks start with their last BatchNorm scale (gamma) and shift at
     zero, so their branch outputs zero and the block returns ``ReLU(x) = x`` (its
     input comes out of a ReLU): the deeper network computes exactly ``net``'s
-    function. New *plain* blocks keep PyTorch's default initialisation, since a
-    plain block has no setting of its BatchNorm that makes it the identity.
+    function, in both modes. New *plain* blocks keep PyTorch's default
+    initialisation (``plain_init="random"``), or are set by
+    :func:`identity_plain_block_` (``plain_init="identity"``): then the deeper
+    network computes ``net``'s function in evaluation mode, up to rounding, but
+    not in training mode, where BatchNorm uses the batch's statistics.
 
     ``net`` is left unchanged; the copy is on ``net``'s device, in its mode.
     """
     if not isinstance(net, CifarNet):
         raise TypeError(f"deepen needs a CifarNet, got {type(net).__name__}")
+    if plain_init not in PLAIN_INITS:
+        raise ValueError(f"plain_init must be one of {', '.join(PLAIN_INITS)}, got {plain_init!r}")
     old, new = blocks_per_stage(net.depth), blocks_per_stage(depth)
     if new < old:
         raise ValueError(f"deepen grows a network: depth {depth} is less than the "
@@ -119,4 +165,6 @@ def deepen(net: CifarNet, depth: int) -> CifarNet:
                 block.load_state_dict(old_blocks[j].state_dict())
             elif isinstance(block, BasicBlock) and block.residual:
                 block.zero_branch_()
+            elif isinstance(block, BasicBlock) and plain_init == "identity":
+                identity_plain_block_(block)
     return grown.train(net.training)

@@ -19,13 +19,17 @@ from typing import Any, Mapping
 
 import torch
 
+from .claims import chapter_claims
 from .device import describe_device
 from .display import glue
 from .sizes import resolve_size
 
-__all__ = ["RECORDS_ENV_VAR", "cpu_name", "finish_chapter", "read_records", "record_order"]
+__all__ = ["RECORDS_ENV_VAR", "CLAIMS_FOLDER", "cpu_name", "finish_chapter", "read_claims", "read_records",
+           "record_order", "write_page_claims"]
 
 RECORDS_ENV_VAR = "RESNOTES_RUN_RECORDS"
+#: Subfolder of the records folder for the claims of pages that are not chapters.
+CLAIMS_FOLDER = "claims"
 
 
 def cpu_name() -> str:
@@ -48,6 +52,9 @@ def finish_chapter(chapter: str, start: float, settings: Mapping[str, Any] | Non
         start: ``time.perf_counter()`` taken at the top of the chapter.
         settings: the chapter's :func:`~resnotes.chapter_settings` (gives the size).
         device: where the chapter trained; default: the CPU.
+
+    The record also holds the chapter's checked claims (:func:`resnotes.claim`),
+    from which the book's claims ledger is built.
 
     Returns nothing, so that the chapter's last cell shows only the printed line
     (the run time is in the glued value and the record).
@@ -75,6 +82,7 @@ def finish_chapter(chapter: str, start: float, settings: Mapping[str, Any] | Non
             "finished": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
             "settings": {k: v for k, v in (settings or {}).items()
                          if isinstance(v, (int, float, str, bool, type(None)))},
+            "claims": [c.record() for c in chapter_claims(chapter)],
         }
         path = Path(folder)
         path.mkdir(parents=True, exist_ok=True)
@@ -97,3 +105,32 @@ def read_records(folder: str | os.PathLike[str]) -> list[dict[str, Any]]:
         return []
     records = [json.loads(p.read_text()) for p in sorted(path.glob("*.json"))]
     return sorted(records, key=record_order)
+
+
+def write_page_claims(page: str) -> int:
+    """Write the claims made on a page that is not a chapter (e.g. ``"perf"``, the
+    Performance appendix) to ``$RESNOTES_RUN_RECORDS/claims/<page>.json`` for the
+    claims ledger; chapters need not call it (:func:`finish_chapter` keeps theirs).
+    Returns how many claims there were; writes nothing where the variable is unset.
+    """
+    if not page or not page.isidentifier():
+        raise ValueError(f"page must be a short identifier such as 'perf', got {page!r}")
+    claims = [c.record() for c in chapter_claims(page)]
+    folder = os.environ.get(RECORDS_ENV_VAR)
+    if folder:
+        path = Path(folder) / CLAIMS_FOLDER
+        path.mkdir(parents=True, exist_ok=True)
+        (path / f"{page}.json").write_text(json.dumps({"page": page, "claims": claims}, indent=1) + "\n")
+    return len(claims)
+
+
+def read_claims(folder: str | os.PathLike[str]) -> list[tuple[str, dict[str, Any]]]:
+    """Every claim recorded in ``folder``: ``(page, claim record)`` pairs, chapters first
+    (in chapter order, each chapter's claims in the order it made them), then other pages."""
+    out = [(r["chapter"], c) for r in read_records(folder) for c in r.get("claims", [])]
+    extra = Path(folder) / CLAIMS_FOLDER
+    if extra.is_dir():
+        for p in sorted(extra.glob("*.json")):
+            data = json.loads(p.read_text())
+            out += [(data["page"], c) for c in data["claims"]]
+    return out

@@ -7,7 +7,8 @@ import torch
 from torch import nn
 
 from resnotes import BasicBlock
-from resnotes.depth import CifarNet, blocks_per_stage, deepen, plain_net, residual_net
+from resnotes.depth import (CifarNet, PlainBlock, blocks_per_stage, deepen, identity_plain_block_,
+                            plain_net, residual_net)
 
 
 def _weighted_layers(net: nn.Module) -> int:
@@ -100,3 +101,60 @@ def test_deepen_refuses_to_shrink_or_other_models() -> None:
         deepen(residual_net(14, width=4), 8)
     with pytest.raises(TypeError, match="CifarNet"):
         deepen(nn.Linear(2, 2), 14)  # type: ignore[arg-type]
+
+
+def _trained_like(net: nn.Module) -> nn.Module:
+    """Perturb every parameter and fill BatchNorm's running statistics with real values."""
+    with torch.no_grad():
+        for p in net.parameters():
+            p.add_(0.1 * torch.randn_like(p))
+        net.train()
+        net(torch.randn(16, 1, 14, 14))
+    return net
+
+
+def test_identity_plain_block_is_the_identity_on_non_negative_inputs_in_eval_mode() -> None:
+    torch.manual_seed(0)
+    block = PlainBlock(4, 4)
+    with torch.no_grad():
+        block.train()
+        block(torch.randn(8, 4, 6, 6) * 3 + 1)  # running statistics far from 0 and 1
+    identity_plain_block_(block)
+    block.eval()
+    x = torch.rand(5, 4, 6, 6) * 4            # non-negative, as after a ReLU
+    signed = torch.randn(5, 4, 6, 6)
+    with torch.no_grad():
+        assert torch.allclose(block(x), x, atol=1e-5)
+        # negative entries are cut by the ReLUs: exactly ReLU(x), not x
+        assert torch.allclose(block(signed), signed.clamp(min=0), atol=1e-5)
+        assert (block(signed) - signed).abs().max() > 0.5
+        block.train()                         # batch statistics: no longer the identity
+        assert (block(x) - x).abs().max() > 0.1
+
+
+def test_identity_plain_block_refuses_residual_and_shape_changing_blocks() -> None:
+    with pytest.raises(ValueError, match="plain"):
+        identity_plain_block_(BasicBlock(4, 4, residual=True))
+    with pytest.raises(ValueError, match="shape"):
+        identity_plain_block_(PlainBlock(4, 8, stride=2))
+
+
+def test_deepened_plain_net_with_identity_blocks_keeps_its_function_in_eval_mode_only() -> None:
+    torch.manual_seed(0)
+    small = _trained_like(plain_net(8, width=4))
+    x = torch.randn(8, 1, 14, 14)
+    small.eval()
+    big = deepen(small, 20, plain_init="identity")
+    assert _weighted_layers(big) == 20
+    with torch.no_grad():
+        assert torch.allclose(big(x), small(x), atol=1e-4)
+        small.train(), big.train()
+        assert (big(x) - small(x)).abs().max() > 1e-2
+    random = deepen(small.eval(), 20)  # the default: new blocks at random
+    with torch.no_grad():
+        assert (random(x) - small(x)).abs().max() > 1e-2
+
+
+def test_deepen_checks_plain_init() -> None:
+    with pytest.raises(ValueError, match="plain_init"):
+        deepen(plain_net(8, width=4), 14, plain_init="zeros")

@@ -128,7 +128,7 @@ def test_every_glued_name_in_the_text_is_glued_in_code(path: Path) -> None:
     nb = _nb(path)
     used = {m for c in nb["cells"] if c["cell_type"] == "markdown"
             for m in re.findall(r"\{glue:(?:text|any)\}`([A-Za-z0-9_]+)", _src(c))}
-    # glue("name", ...) and resnotes.claim("name", ...), which glues the claim's verdict
+    # resnotes.claim("key", ...) glues its verdict under its key
     glued = {m for c in _code(nb) for m in re.findall(r'(?:glue|claim)\(\s*"([A-Za-z0-9_]+)"', _src(c))}
     assert used <= glued, f"used in text but never glued: {sorted(used - glued)}"
 
