@@ -28,7 +28,7 @@ from .device import describe_device, pick_device
 
 # MEAN, STD and preprocess are defined in .data; chapters also import them from here.
 __all__ = ["History", "MEAN", "STD", "deterministic", "evaluate", "fit", "lr_factor", "model_device",
-           "predict", "preprocess"]
+           "predict", "preprocess", "train_loop"]
 
 @dataclass
 class History:
@@ -285,7 +285,7 @@ def fit(model: nn.Module | Callable[[], nn.Module], data: FashionMNIST, *, epoch
                 torch.backends.cudnn.benchmark = True  # fixed shapes: let cuDNN pick kernels
             if channels_last:
                 net.to(memory_format=fmt)
-            return _train(net, data, dev, fmt, epochs=epochs, batch_size=batch_size, lr=lr,
+            return train_loop(net, data, dev, fmt, epochs=epochs, batch_size=batch_size, lr=lr,
                           momentum=momentum, nesterov=nesterov, weight_decay=weight_decay,
                           schedule=schedule, label_smoothing=label_smoothing, resize=resize,
                           normalize=normalize, augment=augment, flip_tta=flip_tta, amp=amp,
@@ -297,12 +297,17 @@ def fit(model: nn.Module | Callable[[], nn.Module], data: FashionMNIST, *, epoch
         net.train(was_training)
 
 
-def _train(model: nn.Module, data: FashionMNIST, dev: torch.device, fmt: torch.memory_format, *,
+def train_loop(model: nn.Module, data: FashionMNIST, dev: torch.device, fmt: torch.memory_format, *,
            epochs: int, batch_size: int, lr: float, momentum: float, nesterov: bool,
            weight_decay: float, schedule: str, label_smoothing: float, resize: int | None,
            normalize: bool, augment: str, flip_tta: bool, amp: bool | None, seed: int,
            progress: bool | None, log: bool) -> History:
-    """The training loop of :func:`fit` (arguments checked there)."""
+    """The training loop of :func:`fit`, the one loop every chapter trains with.
+
+    Call :func:`fit`, which checks the arguments, builds the network from its
+    seed, and sets (and afterwards restores) the device, memory format and
+    random state this loop relies on; the loop itself is shown in chapter 8.
+    """
     x_train, y_train = data.train_images.to(dev), data.train_labels.to(dev)
     x_test, y_test = data.test_images.to(dev), data.test_labels.to(dev)
     n = len(x_train)
