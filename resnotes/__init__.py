@@ -22,6 +22,8 @@ It holds what the chapters import and teach, one module per idea:
   :mod:`resnotes.plot`: its figures;
 * :mod:`resnotes.sizes`: smoke / book / full;
 * :mod:`resnotes.records`: what each chapter ran, at which size, for how long;
+* :mod:`resnotes.seeds`: one arm of an experiment over several seeds, and its spread;
+  :mod:`resnotes.claims`: the text's conclusions checked against their data;
 * :mod:`resnotes.summary`, :mod:`resnotes.display`, :mod:`resnotes.device`,
   :mod:`resnotes.diagrams`, :mod:`resnotes.checks`: helpers.
 
@@ -43,6 +45,8 @@ from .probes import GradNorm, dataset_loss, gradient_norms
 from .projected_add import ProjectedAdd, projected_add, projection
 from .resnet import ResNet, from_torchvision_state_dict, resnet18, resnet50
 from .scale import Scale
+from .seeds import SeedRuns, Spread, over_seeds, plot_seeds, seed_table
+from .claims import Claim, ClaimContradicted, Evidence, claim, compare
 from .records import finish_chapter
 from .flops import count_macs, macs_by_module
 from .memory import MemoryReport, peak_memory
@@ -70,4 +74,6 @@ __all__ = [
     "BasicBlock", "basic_block", "make_stage", "Bottleneck", "PreActBlock", "bottleneck_block",
     "resnet50",
     "describe_history", "show_figure", "use_book_style",
+    "SeedRuns", "Spread", "over_seeds", "plot_seeds", "seed_table",
+    "Claim", "ClaimContradicted", "Evidence", "claim", "compare",
 ]

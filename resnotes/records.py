@@ -19,6 +19,7 @@ from typing import Any, Mapping
 
 import torch
 
+from .claims import chapter_claims
 from .device import describe_device
 from .display import glue
 from .sizes import resolve_size
@@ -49,6 +50,9 @@ def finish_chapter(chapter: str, start: float, settings: Mapping[str, Any] | Non
         settings: the chapter's :func:`~resnotes.chapter_settings` (gives the size).
         device: where the chapter trained; default: the CPU.
 
+    The record also holds the chapter's checked claims (:func:`resnotes.claim`),
+    from which the book's claims ledger is built.
+
     Returns nothing, so that the chapter's last cell shows only the printed line
     (the run time is in the glued value and the record).
     """
@@ -75,6 +79,7 @@ def finish_chapter(chapter: str, start: float, settings: Mapping[str, Any] | Non
             "finished": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
             "settings": {k: v for k, v in (settings or {}).items()
                          if isinstance(v, (int, float, str, bool, type(None)))},
+            "claims": [c.record() for c in chapter_claims(chapter)],
         }
         path = Path(folder)
         path.mkdir(parents=True, exist_ok=True)
