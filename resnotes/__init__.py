@@ -32,7 +32,7 @@ benchmarks' own code in ``benchmarks/``, beside the package: neither is installe
 """
 
 from .blocks import BasicBlock, Bottleneck, PreActBlock, Residual, basic_block, bottleneck_block, make_stage
-from .conv import ReceptiveField, conv_output_size, cross_correlate2d, receptive_fields
+from .conv import ReceptiveField, conv_output_size, cross_correlate2d, padding_only_weights, receptive_fields
 from .equivariance import equivariance_error, invariance_error, shift
 from .lenet import lenet5
 from .depth import CifarNet, PlainBlock, deepen, plain_net, residual_net
@@ -67,7 +67,7 @@ __all__ = [
     "describe_device", "deterministic", "evaluate", "finish_chapter", "fit", "from_torchvision_state_dict", "glue", "identity_add",
     "layer_table", "load_fashion_mnist", "pick_device", "plot_history", "predict", "preprocess",
     "projected_add", "projection", "resnet18", "resolve_size", "show_source", "source_of",
-    "ReceptiveField", "conv_output_size", "cross_correlate2d", "receptive_fields",
+    "ReceptiveField", "conv_output_size", "cross_correlate2d", "receptive_fields", "padding_only_weights",
     "equivariance_error", "invariance_error", "shift", "lenet5",
     "count_macs", "macs_by_module", "MemoryReport", "peak_memory", "ScaledResidual", "scaled_resnet",
     "AvgPoolShortcut", "ShortcutBlock", "ZeroPadShortcut", "make_shortcut", "shortcut_resnet",

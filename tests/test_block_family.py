@@ -175,3 +175,19 @@ def test_preact_stage_is_built_by_make_stage() -> None:
     stage = make_stage(block, 4, 8, 3, stride=2)
     assert [b.shortcut is not None for b in stage] == [True, False, False]
     assert stage(torch.randn(1, 4, 8, 8)).shape == (1, 8, 4, 4)
+
+
+def test_block_family_figure_and_its_alt_text_follow_the_sketches() -> None:
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from resnotes.diagrams import BLOCK_FAMILY, block_family_alt, draw_block_family
+    fig = draw_block_family()
+    assert len(fig.axes) == len(BLOCK_FAMILY) == 3
+    drawn = {t.get_text() for ax in fig.axes for t in ax.texts}
+    alt = block_family_alt()
+    for b in BLOCK_FAMILY:
+        assert b.title in alt and all(layer in drawn and layer in alt for layer in b.layers)
+    assert "1x1 conv,\nstride 2, BN" in drawn and "identity" in drawn
+    plt.close(fig)
