@@ -109,8 +109,8 @@ def test_chapter3_leak_lines_cover_prose_code_outputs_and_checks(built: dict) ->
     lines = _leak_lines(built["03_residual_blocks"]["chapter"])
     for expected in ["A projection is needed exactly when a block's output cannot be added to its",
                      "+ (64 * 128 + 128)           # conv3, the 1x1 projection",
-                     "class PreActResidual(nn.Module):",
-                     "identity on signed input: True",
+                     "+ 9 * 256 * 256      # 3x3 at the inner width",
+                     "width 16:    702,570 parameters  (3.97x)",
                      "assert by_hand == count_parameters(Residual(64, 128, use_1x1conv=True, stride=2))"]:
         assert expected in lines
 
