@@ -4,10 +4,11 @@ It holds what the chapters import and teach, one module per idea:
 
 * :mod:`resnotes.identity_add`, :mod:`resnotes.projected_add`,
   :mod:`resnotes.scale`: the three operations of residual networks;
-* :mod:`resnotes.blocks`: the one residual block (``BasicBlock``, its parts
-  passed in; ``Residual``, the source's interface to it) and the one stage
-  builder (``make_stage``);
-* :mod:`resnotes.resnet`: ``ResNet`` (stem, stages, head) and ResNet-18 in d2l's layout;
+* :mod:`resnotes.blocks`: the residual blocks (``BasicBlock``, its parts
+  passed in; ``Residual``, the source's interface to it; ``Bottleneck``;
+  ``PreActBlock``) and the one stage builder (``make_stage``);
+* :mod:`resnotes.resnet`: ``ResNet`` (stem, stages, head), ResNet-18 in d2l's layout
+  and ResNet-50;
 * :mod:`resnotes.depth`: plain and residual CIFAR-style nets of any depth, grown by
   identity blocks; :mod:`resnotes.probes`: per-layer gradient norms (chapters 1-2);
 * :mod:`resnotes.shortcuts`: shortcut options A/B/C/D; :mod:`resnotes.flops`:
@@ -31,8 +32,8 @@ The book's tooling (run records, the data check, plain and student notebooks, gr
 benchmarks' own code in ``benchmarks/``, beside the package: neither is installed.
 """
 
-from .blocks import BasicBlock, Residual, basic_block, make_stage
-from .conv import ReceptiveField, conv_output_size, cross_correlate2d, receptive_fields
+from .blocks import BasicBlock, Bottleneck, PreActBlock, Residual, basic_block, bottleneck_block, make_stage
+from .conv import ReceptiveField, conv_output_size, cross_correlate2d, padding_only_weights, receptive_fields
 from .equivariance import equivariance_error, invariance_error, shift
 from .lenet import lenet5
 from .design import DepthwiseSeparableConv2d, InputRange, separable_fraction
@@ -44,7 +45,7 @@ from .identity_add import IdentityAdd, identity_add
 from .plot import describe_history, plot_history, show_figure, use_book_style
 from .probes import GradNorm, dataset_loss, gradient_norms
 from .projected_add import ProjectedAdd, projected_add, projection
-from .resnet import ResNet, from_torchvision_state_dict, resnet18
+from .resnet import ResNet, from_torchvision_state_dict, resnet18, resnet50
 from .scale import Scale
 from .seeds import SeedRuns, Spread, over_seeds, plot_seeds, seed_table
 from .claims import Claim, ClaimContradicted, Evidence, claim, compare
@@ -69,12 +70,13 @@ __all__ = [
     "describe_device", "deterministic", "evaluate", "finish_chapter", "fit", "from_torchvision_state_dict", "glue", "identity_add",
     "layer_table", "load_fashion_mnist", "pick_device", "plot_history", "predict", "preprocess",
     "projected_add", "projection", "resnet18", "resolve_size", "show_source", "source_of",
-    "ReceptiveField", "conv_output_size", "cross_correlate2d", "receptive_fields",
+    "ReceptiveField", "conv_output_size", "cross_correlate2d", "receptive_fields", "padding_only_weights",
     "equivariance_error", "invariance_error", "shift", "lenet5",
     "DepthwiseSeparableConv2d", "InputRange", "separable_fraction",
     "count_macs", "macs_by_module", "MemoryReport", "peak_memory", "ScaledResidual", "scaled_resnet",
     "AvgPoolShortcut", "ShortcutBlock", "ZeroPadShortcut", "make_shortcut", "shortcut_resnet",
-    "BasicBlock", "basic_block", "make_stage",
+    "BasicBlock", "basic_block", "make_stage", "Bottleneck", "PreActBlock", "bottleneck_block",
+    "resnet50",
     "describe_history", "show_figure", "use_book_style",
     "SeedRuns", "Spread", "over_seeds", "plot_seeds", "seed_table",
     "Claim", "ClaimContradicted", "Evidence", "claim", "compare",

@@ -1,6 +1,15 @@
-"""The residual block, with its varying parts passed in, and the stage that stacks it.
+"""The residual blocks of the book, with their varying parts passed in, and the stage that stacks them.
 
-Every two-convolution block in the book is one class, :class:`BasicBlock`::
+Three blocks, the three ResNet families use:
+
+* :class:`BasicBlock`, two 3x3 convolutions (ResNet-18/34 and every
+  network of chapters 1-5);
+* :class:`Bottleneck`, 1x1 reduce, 3x3, 1x1 expand (ResNet-50/101/152);
+* :class:`PreActBlock`, the pre-activation block of He et al. (2016),
+  normalise and ReLU *before* each convolution and nothing after the addition
+  (chapters 4 and 6, through :class:`resnotes.ScaledResidual`).
+
+Every two-convolution post-activation block in the book is one class, :class:`BasicBlock`::
 
     out = ReLU(shortcut(x) + N(conv3x3(ReLU(N(conv3x3(x))))))
 
@@ -19,7 +28,8 @@ torchvision's ``BasicBlock`` takes ``downsample`` and ``norm_layer``:
 
 :class:`Residual` is the source's (d2l's) interface to the same block, and
 :func:`basic_block` the usual choice inside a network: a projection exactly
-where the shape changes. :func:`make_stage` stacks blocks into a stage; every
+where the shape changes (:func:`bottleneck_block` likewise for
+:class:`Bottleneck`). :func:`make_stage` stacks blocks into a stage; every
 network of the book builds its stages with it.
 """
 
@@ -27,6 +37,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import partial
+from typing import Literal
 
 import torch
 from torch import nn
@@ -36,7 +47,8 @@ from .checks import check_count, check_positive_int
 from .identity_add import identity_add
 from .projected_add import projected_add, projection
 
-__all__ = ["BasicBlock", "BlockFactory", "Residual", "basic_block", "make_stage"]
+__all__ = ["BasicBlock", "BlockFactory", "Bottleneck", "PreActBlock", "Residual", "basic_block",
+           "bottleneck_block", "make_stage"]
 
 #: Builds a block (or a shortcut) from ``(in_channels, out_channels, stride)``.
 BlockFactory = Callable[[int, int, int], nn.Module]
@@ -112,6 +124,149 @@ class BasicBlock(nn.Module):
         return "" if self.residual else "residual=False"
 
 
+class Bottleneck(nn.Module):
+    """Bottleneck block: ``ReLU(shortcut(x) + N(1x1(ReLU(N(3x3(ReLU(N(1x1(x)))))))))``.
+
+    A 1x1 convolution reduces the channels to ``out_channels // expansion``,
+    a 3x3 convolution works at that reduced width, and a second 1x1
+    convolution expands to ``out_channels`` (He et al. 2016, ResNet-50 and
+    deeper). As in torchvision's ``Bottleneck`` (ResNet "v1.5"), the stride
+    sits on the 3x3 convolution, not on the first 1x1.
+
+    Args:
+        in_channels, out_channels: channels of the input and of the output
+            (torchvision's ``planes * expansion``).
+        stride: stride of the 3x3 convolution.
+        shortcut: as in :class:`BasicBlock`; ``None``: the identity.
+        expansion: ratio of the output channels to the inner width (4 in
+            ResNet-50).
+        norm_layer, bias: as in :class:`BasicBlock`.
+
+    Raises:
+        ValueError: a count is not a positive integer, ``out_channels`` is
+            not a multiple of ``expansion``, or the shape changes and there
+            is no shortcut.
+    """
+
+    def __init__(self, in_channels: int, out_channels: int, stride: int = 1, *,
+                 shortcut: BlockFactory | None = None, expansion: int = 4,
+                 norm_layer: Callable[[int], nn.Module] = nn.BatchNorm2d,
+                 bias: bool = False) -> None:
+        super().__init__()
+        check_positive_int(type(self).__name__, in_channels=in_channels,
+                           out_channels=out_channels, stride=stride, expansion=expansion)
+        if out_channels % expansion:
+            raise ValueError(f"{type(self).__name__}: out_channels={out_channels} is not a "
+                             f"multiple of expansion={expansion}")
+        if shortcut is None and (in_channels != out_channels or stride != 1):
+            raise ValueError(
+                f"{type(self).__name__}: {in_channels} -> {out_channels} channels with stride "
+                f"{stride} changes the shape, so the input cannot be added unchanged "
+                "(identity-add); pass a shortcut that maps it, e.g. resnotes.projection.")
+        width = out_channels // expansion
+        self.expansion = expansion
+        self.conv1 = nn.Conv2d(in_channels, width, kernel_size=1, bias=bias)
+        self.bn1 = norm_layer(width)
+        self.conv2 = nn.Conv2d(width, width, kernel_size=3, stride=stride, padding=1, bias=bias)
+        self.bn2 = norm_layer(width)
+        self.conv3 = nn.Conv2d(width, out_channels, kernel_size=1, bias=bias)
+        self.bn3 = norm_layer(out_channels)
+        self.shortcut: nn.Module | None = (
+            None if shortcut is None else shortcut(in_channels, out_channels, stride))
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        y = F.relu(self.bn1(self.conv1(x)))    # reduce
+        y = F.relu(self.bn2(self.conv2(y)))    # 3x3 at the reduced width
+        y = self.bn3(self.conv3(y))            # expand
+        if self.shortcut is None:
+            return F.relu(identity_add(x, y))
+        return F.relu(projected_add(x, y, self.shortcut))
+
+    @torch.no_grad()
+    def zero_branch_(self) -> None:
+        """Zero the last normalisation's scale and shift (see :meth:`BasicBlock.zero_branch_`)."""
+        for name in ("weight", "bias"):
+            param = getattr(self.bn3, name, None)
+            if not isinstance(param, torch.Tensor):
+                raise TypeError(f"{type(self.bn3).__name__} has no {name} to set to zero")
+            param.zero_()
+
+    def extra_repr(self) -> str:
+        return f"expansion={self.expansion}"
+
+
+class PreActBlock(nn.Module):
+    """Pre-activation residual block: ``shortcut(x) + conv(ReLU(N(conv(ReLU(N(x))))))``.
+
+    He et al. (2016, "Identity mappings in deep residual networks") move
+    the normalisation and the ReLU in front of each convolution and put
+    nothing after the addition, so the shortcut is a clean identity: with a
+    zero branch the block returns its input, whatever its sign, and the
+    gradient reaches earlier blocks through an addition only. A network of
+    them needs one more normalisation and ReLU after its last block.
+
+    Where the shape changes, the projection takes the *pre-activated* input
+    ``ReLU(N(x))``, as in He et al.'s code: that input is normalised already.
+
+    Args:
+        in_channels, out_channels, stride: as in :class:`BasicBlock`.
+        shortcut: as in :class:`BasicBlock`, applied to ``ReLU(N(x))``;
+            ``None``: the identity, applied to ``x``.
+        norm_layer: called with a channel count; BatchNorm by default,
+            ``lambda c: nn.Identity()`` for none.
+        bias: convolution biases.
+        padding_mode: of the 3x3 convolutions (``"zeros"``, ``"circular"``, ...).
+
+    Raises:
+        ValueError: a count is not a positive integer, or the shape changes
+            and there is no shortcut.
+    """
+
+    def __init__(self, in_channels: int, out_channels: int, stride: int = 1, *,
+                 shortcut: BlockFactory | None = None,
+                 norm_layer: Callable[[int], nn.Module] = nn.BatchNorm2d,
+                 bias: bool = False,
+                 padding_mode: Literal["zeros", "reflect", "replicate", "circular"] = "zeros"
+                 ) -> None:
+        super().__init__()
+        check_positive_int(type(self).__name__, in_channels=in_channels,
+                           out_channels=out_channels, stride=stride)
+        if shortcut is None and (in_channels != out_channels or stride != 1):
+            raise ValueError(
+                f"{type(self).__name__}: {in_channels} -> {out_channels} channels with stride "
+                f"{stride} changes the shape, so the input cannot be added unchanged "
+                "(identity-add); pass a shortcut that maps it, e.g. resnotes.projection.")
+        # registration order (norm1, conv1, norm2, conv2) is the order of the
+        # state_dict and of the random initialisation: ScaledResidual relies on it
+        self.norm1 = norm_layer(in_channels)
+        self.conv1 = nn.Conv2d(in_channels, out_channels, 3, stride=stride, padding=1,
+                               bias=bias, padding_mode=padding_mode)
+        self.norm2 = norm_layer(out_channels)
+        self.conv2 = nn.Conv2d(out_channels, out_channels, 3, padding=1, bias=bias,
+                               padding_mode=padding_mode)
+        self.shortcut: nn.Module | None = (
+            None if shortcut is None else shortcut(in_channels, out_channels, stride))
+
+    def branch(self, x: torch.Tensor) -> torch.Tensor:
+        """``H(x) = conv(ReLU(N(conv(ReLU(N(x))))))``."""
+        h = self.conv1(F.relu(self.norm1(x)))
+        return self.conv2(F.relu(self.norm2(h)))
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        if self.shortcut is None:
+            return identity_add(x, self.branch(x))
+        pre = F.relu(self.norm1(x))
+        h = self.conv2(F.relu(self.norm2(self.conv1(pre))))
+        return projected_add(pre, h, self.shortcut)
+
+    @torch.no_grad()
+    def zero_branch_(self) -> None:
+        """Zero the last convolution, so the block returns its input (any input)."""
+        self.conv2.weight.zero_()
+        if self.conv2.bias is not None:
+            self.conv2.bias.zero_()
+
+
 class Residual(BasicBlock):
     """The source's residual block: d2l's ``Residual``, as a :class:`BasicBlock`.
 
@@ -165,6 +320,21 @@ def basic_block(in_channels: int, out_channels: int, stride: int = 1, *,
     shortcut = partial(projection, batch_norm=shortcut_bn, bias=bias)
     return BasicBlock(in_channels, out_channels, stride, bias=bias, residual=residual,
                       shortcut=shortcut if residual and changes else None)
+
+
+def bottleneck_block(in_channels: int, out_channels: int, stride: int = 1, *,
+                     bias: bool = False, shortcut_bn: bool = True,
+                     expansion: int = 4) -> Bottleneck:
+    """A :class:`Bottleneck` with a 1x1 projection exactly where the shape changes.
+
+    The rule of :func:`basic_block` and torchvision's ``downsample``: the first
+    block of every ResNet-50 stage projects (its input has fewer channels
+    than its output), every other block adds its input unchanged.
+    """
+    changes = stride != 1 or in_channels != out_channels
+    shortcut = partial(projection, batch_norm=shortcut_bn, bias=bias)
+    return Bottleneck(in_channels, out_channels, stride, bias=bias, expansion=expansion,
+                      shortcut=shortcut if changes else None)
 
 
 def make_stage(block: BlockFactory, in_channels: int, out_channels: int, blocks: int,

@@ -4,7 +4,10 @@ What ``nn.Conv2d`` computes is a *cross-correlation*: the kernel slides over
 the input without being flipped. :func:`cross_correlate2d` writes it out as one
 sum over kernel positions, so it can be checked against PyTorch;
 :func:`conv_output_size` is the formula for the output's side, and
-:func:`receptive_fields` follows the receptive field through a stack of layers.
+and :func:`receptive_fields` follows the receptive field through a stack of layers.
+:func:`padding_only_weights` finds the kernel taps of a network's
+convolutions that, on a given input size, only ever multiply padding: the
+weights that can neither change the output nor learn.
 """
 
 from __future__ import annotations
@@ -13,9 +16,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import torch
+from torch import nn
 from torch.nn import functional as F
 
-__all__ = ["ReceptiveField", "conv_output_size", "cross_correlate2d", "receptive_fields"]
+__all__ = ["ReceptiveField", "conv_output_size", "cross_correlate2d", "padding_only_weights",
+           "receptive_fields"]
 
 
 def cross_correlate2d(x: torch.Tensor, weight: torch.Tensor, bias: torch.Tensor | None = None,
@@ -97,4 +102,47 @@ def receptive_fields(layers: Sequence[tuple[str, int, int]]) -> list[ReceptiveFi
         size += (kernel - 1) * jump
         jump *= stride
         out.append(ReceptiveField(name, kernel, stride, size, jump))
+    return out
+
+
+def padding_only_weights(model: nn.Module, input_shape: tuple[int, ...]) -> dict[str, int]:
+    """Weights of each ``nn.Conv2d`` that only ever multiply zero padding, on inputs of ``input_shape``.
+
+    A kernel tap ``(u, v)`` of a convolution is *unused* when, at every output
+    position, it falls on the zero padding around the input rather than on
+    the input. Its weights then multiply zeros only: they cannot change the
+    output, and their gradient is zero. A 3x3 convolution with padding 1 on a
+    1x1 map uses only its centre tap, so 8 of its 9 weights per channel pair
+    are unused. Returns ``{name: unused weights}`` for every convolution (0
+    where all taps reach the input, and always for non-zero padding modes).
+
+    Args:
+        input_shape: one batch's shape, e.g. ``(1, 1, 28, 28)``.
+    """
+    sizes: dict[str, tuple[int, int]] = {}
+    convs = [(name, m) for name, m in model.named_modules() if isinstance(m, nn.Conv2d)]
+    hooks = [m.register_forward_pre_hook(
+        lambda m, args, name=name: sizes.__setitem__(name, tuple(args[0].shape[-2:])))
+        for name, m in convs]
+    was_training = model.training
+    model.eval()
+    try:
+        with torch.no_grad():
+            model(torch.zeros(input_shape))
+    finally:
+        for h in hooks:
+            h.remove()
+        model.train(was_training)
+    out: dict[str, int] = {}
+    for name, m in convs:
+        kh, kw = m.kernel_size
+        if m.padding_mode != "zeros" or name not in sizes:
+            out[name] = 0
+            continue
+        # one output channel per tap: a one-hot kernel reads what that tap reads
+        taps = torch.eye(kh * kw).reshape(kh * kw, 1, kh, kw)
+        reach = F.conv2d(torch.ones(1, 1, *sizes[name]), taps, stride=m.stride,
+                         padding=m.padding, dilation=m.dilation)  # type: ignore[arg-type]
+        unused = int((reach[0].flatten(1).amax(dim=1) == 0).sum())
+        out[name] = unused * (m.in_channels // m.groups) * m.out_channels
     return out

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -10,7 +11,8 @@ if TYPE_CHECKING:
 
 from .plot import OKABE_ITO
 
-__all__ = ["PLAIN_AND_RESIDUAL_BLOCK_ALT", "draw_plain_and_residual_block"]
+__all__ = ["BLOCK_FAMILY", "PLAIN_AND_RESIDUAL_BLOCK_ALT", "BlockSketch", "block_family_alt",
+           "draw_block_family", "draw_plain_and_residual_block"]
 
 _SHORTCUT = OKABE_ITO["vermillion"]
 
@@ -69,4 +71,93 @@ def draw_plain_and_residual_block() -> "Figure":
     fig, (left, right) = plt.subplots(1, 2, figsize=(8, 4.2), layout="constrained")
     _column(left, "plain block", residual=False)
     _column(right, "residual block", residual=True)
+    return fig
+
+
+@dataclass(frozen=True)
+class BlockSketch:
+    """What :func:`draw_block_family` draws for one block, bottom to top.
+
+    ``layers``: the branch's layers; ``shortcut``: the layer on the shortcut
+    (``None``: the identity); ``after_add``: what follows the addition
+    (``None``: nothing); ``shapes``: the input's and the output's shape.
+    """
+
+    title: str
+    layers: tuple[str, ...]
+    shortcut: str | None
+    after_add: str | None
+    shapes: tuple[str, str]
+
+
+#: The three blocks of :mod:`resnotes.blocks` where they change the shape
+#: (C channels in, 2C out at half the resolution; the bottleneck's inner width is C/2).
+BLOCK_FAMILY: tuple[BlockSketch, ...] = (
+    BlockSketch("BasicBlock, 1x1 projection",
+                ("3x3 conv, stride 2, BN", "ReLU", "3x3 conv, BN"),
+                "1x1 conv, stride 2, BN", "ReLU", ("[B, C, H, W]", "[B, 2C, H/2, W/2]")),
+    BlockSketch("Bottleneck, 1x1 projection",
+                ("1x1 conv, BN (reduce)", "ReLU", "3x3 conv, stride 2, BN", "ReLU",
+                 "1x1 conv, BN (expand)"),
+                "1x1 conv, stride 2, BN", "ReLU", ("[B, C, H, W]", "[B, 2C, H/2, W/2]")),
+    BlockSketch("PreActBlock, identity",
+                ("BN, ReLU", "3x3 conv", "BN, ReLU", "3x3 conv"),
+                None, None, ("[B, C, H, W]", "[B, C, H, W]")),
+)
+
+
+def block_family_alt(blocks: tuple[BlockSketch, ...] = BLOCK_FAMILY) -> str:
+    """The alt text of :func:`draw_block_family`, built from what it draws."""
+    parts = []
+    for b in blocks:
+        short = "an identity shortcut" if b.shortcut is None else f"a shortcut through a {b.shortcut}"
+        after = (f", then a {b.after_add} after the addition" if b.after_add
+                 else ", and nothing after the addition")
+        parts.append(f"{b.title}: input {b.shapes[0]} goes up through "
+                     + " then ".join(f"({layer})" for layer in b.layers) + f"; {short} carries it to the addition{after}; "
+                     f"output {b.shapes[1]}.")
+    return (f"{len(blocks)} block diagrams side by side, input at the bottom. " + " ".join(parts))
+
+
+def _sketch(ax: "Axes", b: BlockSketch) -> None:
+    n = len(b.layers)
+    top = 1.0
+    step = 0.72 / (n + 1)
+    ys = [0.05 + step * (i + 1) for i in range(n)]
+    plus = ys[-1] + step
+    ax.set(xlim=(-0.05, 1.45), ylim=(-0.12, top + 0.1))
+    ax.set_title(b.title, fontsize=10)
+    ax.axis("off")
+    _box(ax, 0.05, "x  " + b.shapes[0], "white")
+    prev = 0.05
+    for y, text in zip(ys, b.layers):
+        color = "#d9ead3" if text.startswith(("ReLU", "BN, ReLU")) else "#cfe2f3"
+        _arrow(ax, prev + 0.035, y - 0.035)
+        _box(ax, y, text, color)
+        prev = y
+    _arrow(ax, prev + 0.035, plus - 0.035)
+    _box(ax, plus, "+", "#fff2cc")
+    # the shortcut: right from x, up, then left into the addition
+    ax.plot([0.75, 1.2, 1.2], [0.05, 0.05, plus], color=_SHORTCUT, lw=1.5)
+    ax.annotate("", xy=(0.56, plus), xytext=(1.2, plus),
+                arrowprops=dict(arrowstyle="->", color=_SHORTCUT, lw=1.5))
+    label = "identity" if b.shortcut is None else b.shortcut.replace(", ", ",\n", 1)
+    ax.text(1.2, (0.05 + plus) / 2, label, color="black", ha="center", va="center", fontsize=8,
+            bbox=dict(boxstyle="round,pad=0.3", fc="white", ec=_SHORTCUT, lw=1.5))
+    out = plus
+    if b.after_add:
+        _arrow(ax, plus + 0.035, plus + step - 0.035)
+        out = plus + step
+        _box(ax, out, b.after_add, "#d9ead3")
+    ax.text(0.5, min(out + 0.09, top + 0.07), "out  " + b.shapes[1], ha="center", va="center",
+            fontsize=9)
+
+
+def draw_block_family(blocks: tuple[BlockSketch, ...] = BLOCK_FAMILY) -> "Figure":
+    """The blocks of :data:`BLOCK_FAMILY` side by side (alt text: :func:`block_family_alt`)."""
+    import matplotlib.pyplot as plt
+
+    fig, axes = plt.subplots(1, len(blocks), figsize=(3.6 * len(blocks), 4.6), layout="constrained")
+    for ax, b in zip(axes if len(blocks) > 1 else [axes], blocks):
+        _sketch(ax, b)
     return fig

@@ -18,9 +18,8 @@ from typing import Literal
 
 import torch
 from torch import nn
-from torch.nn import functional as F
 
-from .blocks import make_stage
+from .blocks import PreActBlock, make_stage
 from .checks import check_count, check_positive_int
 from .identity_add import identity_add
 from .scale import Scale
@@ -30,16 +29,17 @@ __all__ = ["ScaledResidual", "scaled_resnet", "INITS"]
 INITS: tuple[str, ...] = ("he", "pytorch")
 
 
-class ScaledResidual(nn.Module):
+class ScaledResidual(PreActBlock):
     """Pre-activation residual block ``shortcut_scale * x + s * H(x)``.
 
-    A class of its own, not a :class:`~resnotes.blocks.BasicBlock` with
-    options, because its structure differs in three places: the branch is
-    pre-activation (normalise, ReLU, convolve; BasicBlock convolves first),
-    the sum is not followed by a ReLU (the shortcut stays a clean identity,
-    as He et al.'s "identity mappings" ask), and both paths carry a scale.
-    It always keeps the shape, so it has no projection. Networks of it are
-    still built by :func:`~resnotes.blocks.make_stage`.
+    A :class:`~resnotes.blocks.PreActBlock` (the branch ``H`` is its
+    :meth:`~resnotes.blocks.PreActBlock.branch`: normalise, ReLU, convolve,
+    twice; no ReLU after the sum) with a scale on each path, and
+    convolution biases, since without BatchNorm nothing else shifts. Not a
+    :class:`~resnotes.blocks.BasicBlock` with options: that block convolves
+    first and ends with a ReLU. It always keeps the shape, so it has no
+    projection. Networks of it are still built by
+    :func:`~resnotes.blocks.make_stage`.
 
     Args:
         channels: input and output channels (the block keeps the shape).
@@ -58,24 +58,16 @@ class ScaledResidual(nn.Module):
                  per_channel: bool = False, shortcut_scale: float = 1.0,
                  batch_norm: bool = False,
                  padding_mode: Literal["zeros", "reflect", "replicate", "circular"] = "zeros") -> None:
-        super().__init__()
         check_positive_int("ScaledResidual", channels=channels)
         if not isinstance(shortcut_scale, (int, float)) or isinstance(shortcut_scale, bool) \
                 or not math.isfinite(shortcut_scale):
             raise ValueError(f"ScaledResidual: shortcut_scale must be a finite number, "
                              f"got {shortcut_scale!r}")
+        super().__init__(channels, channels, bias=True, padding_mode=padding_mode,
+                         norm_layer=nn.BatchNorm2d if batch_norm else _no_norm)
         self.shortcut_scale = float(shortcut_scale)
-        self.norm1: nn.Module = nn.BatchNorm2d(channels) if batch_norm else nn.Identity()
-        self.conv1 = nn.Conv2d(channels, channels, 3, padding=1, padding_mode=padding_mode)
-        self.norm2: nn.Module = nn.BatchNorm2d(channels) if batch_norm else nn.Identity()
-        self.conv2 = nn.Conv2d(channels, channels, 3, padding=1, padding_mode=padding_mode)
         self.scale = Scale(branch_scale, learnable=learnable,
                            channels=channels if per_channel else None)
-
-    def branch(self, x: torch.Tensor) -> torch.Tensor:
-        """``H(x)``, before the scale."""
-        h = self.conv1(F.relu(self.norm1(x)))
-        return self.conv2(F.relu(self.norm2(h)))
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         h = self.scale(self.branch(x))
@@ -85,6 +77,10 @@ class ScaledResidual(nn.Module):
 
     def extra_repr(self) -> str:
         return f"shortcut_scale={self.shortcut_scale}"
+
+
+def _no_norm(channels: int) -> nn.Module:
+    return nn.Identity()
 
 
 def scaled_resnet(num_blocks: int, width: int = 16, *, in_channels: int = 1,

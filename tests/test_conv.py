@@ -147,3 +147,31 @@ def test_input_range_maps_the_unit_interval() -> None:
     assert count_parameters(InputRange(0, 1)) == 0
     with pytest.raises(ValueError, match="low < high"):
         InputRange(1, 1)
+
+
+def test_padding_only_weights_are_those_without_gradient() -> None:
+    from resnotes import padding_only_weights, resnet18
+    torch.manual_seed(0)
+    net = resnet18(width=8)
+    unused = padding_only_weights(net, (1, 1, 28, 28))
+    # at 28x28 stage 4 runs on 2x2, then 1x1 maps: by hand, 5 of 9 taps of its first
+    # convolution (stride 2 on 2x2) and 8 of 9 of the three others read only padding
+    assert {k: v for k, v in unused.items() if v} == {
+        "stages.3.0.conv1": 5 * 32 * 64, "stages.3.0.conv2": 8 * 64 * 64,
+        "stages.3.1.conv1": 8 * 64 * 64, "stages.3.1.conv2": 8 * 64 * 64}
+    net.train()
+    net(torch.randn(8, 1, 28, 28)).square().sum().backward()
+    for name, m in net.named_modules():
+        if name in unused and unused[name]:
+            # the counted weights are exactly those of the taps whose gradient is zero for
+            # every channel pair (a dead input channel may zero a few more single weights)
+            dead_taps = int((m.weight.grad == 0).all(dim=1).all(dim=0).sum())
+            assert dead_taps * m.in_channels * m.out_channels == unused[name], name
+    assert sum(padding_only_weights(net, (1, 1, 96, 96)).values()) == 0
+
+
+def test_padding_only_weights_counts_none_with_circular_padding() -> None:
+    from resnotes import padding_only_weights
+    conv = nn.Conv2d(2, 3, 3, padding=1, padding_mode="circular")
+    assert padding_only_weights(conv, (1, 2, 1, 1)) == {"": 0}
+    assert padding_only_weights(nn.Conv2d(2, 3, 3, padding=1), (1, 2, 1, 1)) == {"": 8 * 2 * 3}

@@ -97,7 +97,7 @@ def test_chapter3_reads_as_plain_markdown(fresh: dict) -> None:
     assert "**Learning objectives**" in text
     assert "### Exercise 3.1" in text and "### Exercise 3.4" in text
     assert "<summary>Solution to Exercise 3.2</summary>" in text
-    assert "assemble the 18-layer ResNet of\nHe et al. (2016) from it" in text
+    assert "assemble the 18-layer ResNet of He et al. (2016) from it" in text
     assert "(Ioffe and Szegedy, 2015)" in text
     assert "- Ioffe, S., and Szegedy, C. (2015). *Batch Normalization" in text
     assert "[Three sizes of the same notebook](https://resnotes.github.io/resnotes/intro.html#sec-sizes)" in text

@@ -32,6 +32,7 @@ MIN_LINE = 15  # shorter lines (``)``, ``print(x)``) say nothing about a solutio
 # A realistic mistake per chapter-3 exercise (applied after the solution's code);
 # every checkable exercise is also tried with its answer variables set to None.
 WRONG = {"ex-ch3-count": "by_hand -= 128  # forgot the projection's bias",
+         "ex-ch3-bottleneck": "by_hand_bottleneck -= 512 * 1024  # forgot the projection",
          "ex-ch3-width": "params = params[::-1]"}
 
 
@@ -108,8 +109,8 @@ def test_chapter3_leak_lines_cover_prose_code_outputs_and_checks(built: dict) ->
     lines = _leak_lines(built["03_residual_blocks"]["chapter"])
     for expected in ["A projection is needed exactly when a block's output cannot be added to its",
                      "+ (64 * 128 + 128)           # conv3, the 1x1 projection",
-                     "class PreActResidual(nn.Module):",
-                     "identity on signed input: True",
+                     "+ 9 * 256 * 256      # 3x3 at the inner width",
+                     "width 16:    702,570 parameters  (3.97x)",
                      "assert by_hand == count_parameters(Residual(64, 128, use_1x1conv=True, stride=2))"]:
         assert expected in lines
 
@@ -173,7 +174,7 @@ def test_each_checkable_exercise_has_grader_check_and_autograder_test(built: dic
         assert ast.dump(ast.parse(doctest)) == ast.dump(ast.parse(_src(ex.check)))
     if name == "03_residual_blocks":
         assert [e.label for e in b["chapter"].exercises.values() if e.checkable] == \
-            ["ex-ch3-count", "ex-ch3-width"]
+            ["ex-ch3-count", "ex-ch3-bottleneck", "ex-ch3-width"]
 
 
 @pytest.mark.parametrize("name", [p.stem for p in NOTEBOOKS])
@@ -347,5 +348,6 @@ def test_colab_setup_installs_otter_and_fetches_the_tests(
                          ["--no-deps", "d2l==1.0.3"],
                          [f"otter-grader=={student.version('otter-grader')}"]]
     assert not any("torch" in " ".join(cmd) for cmd in pip)
-    assert sorted(p.name for p in (tmp_path / "tests").iterdir()) == ["ex-ch3-count.py", "ex-ch3-width.py"]
+    assert sorted(p.name for p in (tmp_path / "tests").iterdir()) == ["ex-ch3-bottleneck.py", "ex-ch3-count.py",
+                                                                     "ex-ch3-width.py"]
     assert (tmp_path / "tests" / "ex-ch3-count.py").read_text() == "# https://example.org/t/ex-ch3-count.py\n"
