@@ -29,25 +29,27 @@ def _notebook(path: Path, *sources: str) -> Path:
     return path
 
 
-def _nbval(path: Path, build: Path) -> int:
+def _nbval(build: Path, *paths: Path) -> int:
     env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(TESTS), os.environ.get("PYTHONPATH", "")]),
                RESNOTES_NBVAL_BUILD=str(build))
     env.pop("RESNOTES_RUN_RECORDS", None)
     args = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "nbval_executed",
-            "--nbval", str(path), "--rootdir", str(path.parent)]
-    return subprocess.run(args, cwd=path.parent, env=env, capture_output=True, text=True,
+            "--nbval", *map(str, paths), "--rootdir", str(paths[0].parent)]
+    return subprocess.run(args, cwd=paths[0].parent, env=env, capture_output=True, text=True,
                           timeout=300).returncode
 
 
-def test_a_notebook_nbval_ran_is_in_the_cache_with_its_outputs(tmp_path: Path) -> None:
+def test_nbval_keeps_the_notebooks_it_ran_through_and_leaves_the_others_to_the_build(tmp_path: Path) -> None:
     build = tmp_path / "build"
-    path = _notebook(tmp_path / "good.ipynb",
+    good = _notebook(tmp_path / "good.ipynb",
                      "import os\nprint('records in', os.environ['RESNOTES_RUN_RECORDS'])",
                      "from IPython.display import display, Markdown\n"
                      "display(Markdown('**shown**'), metadata={'scrapbook': {'name': 'x'}})\n6 * 7")
-    assert _nbval(path, build) == 0
+    bad = _notebook(tmp_path / "bad.ipynb", "x = 1", "raise ValueError('no')", "print(x)")
+    assert _nbval(build, good, bad) != 0  # one session, as make test's: bad.ipynb fails
     cache = get_cache(str(build / ".jupyter_cache"))
-    record = cache.match_cache_notebook(nbformat.read(path, as_version=4))  # as the build matches it
+    assert len(cache.list_cache_records()) == 1, "only the notebook that ran through is kept"
+    record = cache.match_cache_notebook(nbformat.read(good, as_version=4))  # as the build matches it
     cached = cache.get_cache_bundle(record.pk).nb
     first, second = [c for c in cached.cells if c.cell_type == "code"]
     # the kernel's run record goes where the build's run_records extension reads them
@@ -58,14 +60,6 @@ def test_a_notebook_nbval_ran_is_in_the_cache_with_its_outputs(tmp_path: Path) -
     assert second.outputs[1]["data"]["text/plain"] == "42"
     assert [c.execution_count for c in (first, second)] == [1, 2]
     nbformat.validate(cached)
-
-
-def test_a_notebook_with_a_failing_cell_is_left_for_the_build_to_run(tmp_path: Path) -> None:
-    build = tmp_path / "build"
-    path = _notebook(tmp_path / "bad.ipynb", "x = 1", "raise ValueError('no')", "print(x)")
-    assert _nbval(path, build) != 0
-    cache = get_cache(str(build / ".jupyter_cache"))
-    assert not cache.list_cache_records()
 
 
 def test_without_the_variable_nothing_is_kept(tmp_path: Path) -> None:
