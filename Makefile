@@ -79,7 +79,7 @@ book: setup browser
 # Everything CI checks: types (mypy, beside the build), unit tests, nbval at smoke size, the -W book build at smoke size,
 # and that site in headless Chromium (Debian's `chromium`, installed by `make browser` when missing).
 # The book is built without any of the Makefile's variables but the size, as a plain
-# `jupyter-book build .` would run.
+# `jupyter-book build .` would run; the chapters' outputs in it are those nbval's kernels gave.
 test: setup browser
 	$(PY) -m tools check-data
 	# two workers, each notebook's cells kept together on one (--dist loadfile), one thread each
