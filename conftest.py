@@ -13,3 +13,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent / "tests"))
 from nbval_tolerance import install  # noqa: E402
 
 install()
+
+# nbval's executions of the chapters, kept for the smoke build (see tests/nbval_executed.py)
+pytest_plugins = ["nbval_executed"]

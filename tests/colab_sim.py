@@ -9,8 +9,9 @@ Colab (``google.colab`` in ``sys.modules``), and runs the notebook top to
 bottom, first cell included: that cell must install whatever else the chapter
 needs. A dependency the first cell forgets fails here, before a reader meets it.
 
-What it cannot simulate: the repository is installed from this checkout
-instead of GitHub (no network here), Fashion-MNIST comes from
+What it cannot simulate: the repository is installed from a wheel built from
+this checkout (once per process, in pip's isolated build environment, as pip
+builds it from git) instead of GitHub (no network here), Fashion-MNIST comes from
 ``$RESNOTES_DATA`` instead of a download, and the versions are this project's
 pins rather than Colab's of the day.
 
@@ -91,6 +92,22 @@ def build_venv(path: Path = VENV) -> Path:
     return python
 
 
+_wheels: dict[Path, Path] = {}
+
+
+def resnotes_wheel(python: Path) -> Path:
+    """resnotes built from this checkout into a wheel, once per process, as pip builds it from git on
+    Colab (in an isolated build environment, from the checkout's pyproject.toml); each notebook's
+    first cell then installs that wheel instead of building the same source again."""
+    if python not in _wheels:
+        folder = Path(tempfile.mkdtemp(prefix="colab-wheel-"))
+        subprocess.run([str(python), "-m", "pip", "wheel", "-q", "--no-deps", "-w", str(folder), str(ROOT)],
+                       check=True, env={k: v for k, v in os.environ.items() if k != "PYTHONPATH"})
+        (wheel,) = folder.glob("resnotes-*.whl")
+        _wheels[python] = wheel
+    return _wheels[python]
+
+
 def _kernelspec(python: Path, folder: Path) -> None:
     spec = folder / "kernels" / KERNEL
     spec.mkdir(parents=True, exist_ok=True)
@@ -115,8 +132,9 @@ def run(notebook: Path, size: str = "smoke", timeout: int = 900,
     first = next(c for c in nb.cells if c.cell_type == "code")
     if 'f"resnotes @ git+{REPO}@v{VERSION}"' not in first.source:
         raise ValueError(f"{notebook}: the first code cell does not install resnotes from REPO")
-    # the only change: install resnotes from this checkout, since GitHub is out of reach
-    first.source = first.source.replace('f"resnotes @ git+{REPO}@v{VERSION}"', repr(f"resnotes @ {ROOT.as_uri()}"))
+    # the only change: install resnotes built from this checkout, since GitHub is out of reach
+    wheel = resnotes_wheel(python)
+    first.source = first.source.replace('f"resnotes @ git+{REPO}@v{VERSION}"', repr(f"resnotes @ {wheel.as_uri()}"))
     nb.cells.insert(0, nbformat.v4.new_code_cell(COLAB_MARKER))
     with tempfile.TemporaryDirectory() as tmp:
         _kernelspec(python, Path(tmp) / "jupyter")

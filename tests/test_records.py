@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import time
 from pathlib import Path
 
@@ -11,6 +12,8 @@ import torch
 
 import resnotes
 from resnotes.records import RECORDS_ENV_VAR, finish_chapter, read_records
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def test_finish_chapter_writes_a_record_only_when_asked(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
@@ -42,3 +45,27 @@ def test_finish_chapter_rejects_bad_names_and_times() -> None:
 
 def test_read_records_of_a_missing_folder_is_empty(tmp_path: Path) -> None:
     assert read_records(tmp_path / "nothing") == []
+
+
+def test_a_plain_book_build_turns_progress_bars_off_before_any_notebook_runs(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """In a built page a progress bar is a widget that loads require.js from a CDN. `make test`'s
+    smoke build shows the chapters as nbval ran them (RESNOTES_PROGRESS=0), so this is what
+    checks that a `jupyter-book build .` without that variable (which runs the chapters
+    itself) gets none either: the run_records extension sets it when the builder starts."""
+    import importlib.util
+    import types
+
+    spec = importlib.util.spec_from_file_location("run_records", ROOT / "_ext" / "run_records.py")
+    assert spec and spec.loader
+    ext = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(ext)
+    app = types.SimpleNamespace(outdir=str(tmp_path / "_build" / "html"))
+    monkeypatch.delenv("RESNOTES_PROGRESS", raising=False)
+    monkeypatch.delenv(RECORDS_ENV_VAR, raising=False)
+    ext._set_env(app)
+    assert os.environ["RESNOTES_PROGRESS"] == "0"
+    assert os.environ[RECORDS_ENV_VAR] == str(tmp_path / "_build" / "run-records")
+    monkeypatch.setenv("RESNOTES_PROGRESS", "1")  # a reader who asks for bars gets them
+    ext._set_env(app)
+    assert os.environ["RESNOTES_PROGRESS"] == "1"

@@ -53,12 +53,13 @@ check text.
 from __future__ import annotations
 
 import ast
+import contextlib
 import copy
+import io
 import json
 import os
 import re
 import shutil
-import subprocess
 import sys
 from dataclasses import dataclass, field
 from importlib.metadata import version
@@ -654,14 +655,28 @@ def build_student(notebook: Path, out: Path, tests_url: str | None = None,
                                  ensure_ascii=False) + "\n")
     key = convert_chapter(notebook, Book.load(ROOT), answer_key=True)
     (master.parent / f"{notebook.stem}_solutions.ipynb").write_text(dumps(key))
-    env = {**os.environ, "RESNOTES_SIZE": "smoke", "RESNOTES_PROGRESS": "0"}
-    cmd = [sys.executable, "-m", "otter", "assign", "--no-pdfs", str(master), str(target)]
-    done = subprocess.run(cmd, env=env, capture_output=True, text=True, cwd=master.parent)
-    if done.returncode != 0:
-        raise StudentError(f"otter assign failed on {master}:\n{done.stdout}\n{done.stderr}")
+    # otter assign in this process (its import alone costs seconds, paid once for many chapters),
+    # at smoke size for the autograder run that run_tests asks for
+    from otter.assign import main as otter_assign
+
+    env = {"RESNOTES_SIZE": "smoke", "RESNOTES_PROGRESS": "0"}
+    saved = {k: os.environ.get(k) for k in env}
+    log = io.StringIO()
+    os.environ.update(env)
+    try:
+        with contextlib.redirect_stdout(log), contextlib.redirect_stderr(log):
+            otter_assign(str(master.resolve()), str(target.resolve()), no_pdfs=True)
+    except Exception as e:  # otter raises whatever its steps raise; say which notebook
+        raise StudentError(f"otter assign failed on {master}: {type(e).__name__}: {e}\n{log.getvalue()}") from e
+    finally:
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
     student = target / "student" / notebook.name
     if not student.is_file():
-        raise StudentError(f"otter assign wrote no {student}:\n{done.stdout}\n{done.stderr}")
+        raise StudentError(f"otter assign wrote no {student}:\n{log.getvalue()}")
     return student
 
 
