@@ -133,6 +133,27 @@ def test_every_glued_name_in_the_text_is_glued_in_code(path: Path) -> None:
     assert used <= glued, f"used in text but never glued: {sorted(used - glued)}"
 
 
+#: Chapters that train but compare no arms (one run, described as one seed).
+TRAINS_NO_COMPARISON = {"03_residual_blocks"}
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_trained_comparisons_run_over_seeds_and_check_their_claims(path: Path) -> None:
+    """Issue 13: every trained comparison runs >= 3 seeds at book size and >= 5 at full size,
+    and a chapter that compares over seeds states its conclusions as claims."""
+    code = "\n".join(_src(c) for c in _code(_nb(path)))
+    trains = re.search(r"\bfit\(", code) is not None
+    compares = "over_seeds(" in code
+    if trains and path.stem not in TRAINS_NO_COMPARISON:
+        assert compares, f"{path.stem} trains but runs no arm over seeds (resnotes.over_seeds)"
+    if compares:
+        m = re.search(r'"seeds":\s*\((\d+),\s*(\d+),\s*(\d+)\)', code)
+        assert m, f'{path.stem}: no "seeds": (smoke, book, full) in the settings table'
+        smoke, book, full = map(int, m.groups())
+        assert smoke >= 1 and book >= 3 and full >= 5, (smoke, book, full)
+        assert re.search(r"\bclaim\(", code), f"{path.stem} compares over seeds but checks no claim"
+
+
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
 def test_notebooks_import_rather_than_paste_package_code(path: Path) -> None:
     exported = set(resnotes.__all__)

@@ -10,10 +10,10 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def _claim_keys(path: Path) -> list[str]:
-    """Keys of the claims a notebook makes (``resnotes.claim("chN_key", ...)`` or f-string keys)."""
+    """Keys of the claims a notebook makes (``claim("chN_key", ...)``, ``resnotes.claim(f"chN_...")``)."""
     nb = json.loads(path.read_text())
     code = "\n".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "code")
-    return re.findall(r"resnotes\.claim\(\s*f?[\"'](ch\d+_[A-Za-z0-9_{}]*)", code)
+    return re.findall(r"\bclaim\(\s*f?[\"'](ch\d+_[A-Za-z0-9_{}]*)", code)
 
 
 def test_ledger_lists_the_claims_of_every_chapter_that_makes_them(site: Path) -> None:
