@@ -71,6 +71,22 @@ import yaml
 from tools.plain import (DIRECTIVE, FENCE, ROOT, Book, Converter, convert_chapter, dumps, fence_end,
                          glue_values, provenance_line, with_provenance)
 
+
+@contextlib.contextmanager
+def scoped_env(env: dict[str, str]) -> Iterator[None]:
+    """Set environment variables for the duration of a block, then restore them (or unset them)."""
+    saved = {k: os.environ.get(k) for k in env}
+    os.environ.update(env)
+    try:
+        yield
+    finally:
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+
+
 __all__ = ["StudentError", "Exercise", "Chapter", "parse_chapter", "master_notebook", "cell_names",
            "public_checks", "grading_requirements", "build_student", "find_chapters", "main"]
 
@@ -462,20 +478,13 @@ def public_checks(notebook: Path, chapter: Chapter, timeout: int = 900) -> dict[
             f"print('RESNOTES-PUBLIC', _json.dumps([{ex.label!r}, "
             f"[_public_assert({ex.label!r}, n, v) for n, v in {values}.items()]]))"))
     env = {"RESNOTES_SIZE": "smoke", "RESNOTES_PROGRESS": "0"}
-    saved = {k: os.environ.get(k) for k in env}
-    os.environ.update(env)
     try:
-        NotebookClient(nb, timeout=timeout, kernel_name="python3",
-                       resources={"metadata": {"path": str(notebook.parent)}}).execute()
+        with scoped_env(env):
+            NotebookClient(nb, timeout=timeout, kernel_name="python3",
+                           resources={"metadata": {"path": str(notebook.parent)}}).execute()
     except CellExecutionError as e:
         raise StudentError(f"{notebook.stem}: running the solutions to make the public checks "
                            f"failed (does each solution pass its check cell?):\n{e}") from e
-    finally:
-        for k, v in saved.items():
-            if v is None:
-                os.environ.pop(k, None)
-            else:
-                os.environ[k] = v
     out: dict[str, str] = {}
     for cell in nb.cells:
         for o in cell.get("outputs", []):
@@ -660,20 +669,12 @@ def build_student(notebook: Path, out: Path, tests_url: str | None = None,
     from otter.assign import main as otter_assign
 
     env = {"RESNOTES_SIZE": "smoke", "RESNOTES_PROGRESS": "0"}
-    saved = {k: os.environ.get(k) for k in env}
     log = io.StringIO()
-    os.environ.update(env)
     try:
-        with contextlib.redirect_stdout(log), contextlib.redirect_stderr(log):
+        with scoped_env(env), contextlib.redirect_stdout(log), contextlib.redirect_stderr(log):
             otter_assign(str(master.resolve()), str(target.resolve()), no_pdfs=True)
     except Exception as e:  # otter raises whatever its steps raise; say which notebook
         raise StudentError(f"otter assign failed on {master}: {type(e).__name__}: {e}\n{log.getvalue()}") from e
-    finally:
-        for k, v in saved.items():
-            if v is None:
-                os.environ.pop(k, None)
-            else:
-                os.environ[k] = v
     student = target / "student" / notebook.name
     if not student.is_file():
         raise StudentError(f"otter assign wrote no {student}:\n{log.getvalue()}")
