@@ -54,6 +54,17 @@ __all__ = ["BasicBlock", "BlockFactory", "Bottleneck", "PreActBlock", "Residual"
 BlockFactory = Callable[[int, int, int], nn.Module]
 
 
+@torch.no_grad()
+def zero_norm_(norm: nn.Module) -> None:
+    """Set a normalisation layer's scale and shift to zero, so it outputs zero (the last
+    normalisation of a residual branch: the block then starts as the identity)."""
+    for name in ("weight", "bias"):
+        param = getattr(norm, name, None)
+        if not isinstance(param, torch.Tensor):
+            raise TypeError(f"{type(norm).__name__} has no {name} to set to zero")
+        param.zero_()
+
+
 class BasicBlock(nn.Module):
     """Two-convolution residual block: ``ReLU(shortcut(x) + N(conv(ReLU(N(conv(x))))))``.
 
@@ -114,11 +125,7 @@ class BasicBlock(nn.Module):
         The block then returns ``ReLU(x)``, which is ``x`` for the
         non-negative inputs it gets inside a ResNet: it starts as the identity.
         """
-        for name in ("weight", "bias"):
-            param = getattr(self.bn2, name, None)
-            if not isinstance(param, torch.Tensor):
-                raise TypeError(f"{type(self.bn2).__name__} has no {name} to set to zero")
-            param.zero_()
+        zero_norm_(self.bn2)
 
     def extra_repr(self) -> str:
         return "" if self.residual else "residual=False"
@@ -185,11 +192,7 @@ class Bottleneck(nn.Module):
     @torch.no_grad()
     def zero_branch_(self) -> None:
         """Zero the last normalisation's scale and shift (see :meth:`BasicBlock.zero_branch_`)."""
-        for name in ("weight", "bias"):
-            param = getattr(self.bn3, name, None)
-            if not isinstance(param, torch.Tensor):
-                raise TypeError(f"{type(self.bn3).__name__} has no {name} to set to zero")
-            param.zero_()
+        zero_norm_(self.bn3)
 
     def extra_repr(self) -> str:
         return f"expansion={self.expansion}"
