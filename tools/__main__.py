@@ -18,6 +18,7 @@ COMMANDS = {
     "grade": "tools.grade:main",  # grade a class's submissions offline
     "pdf": "tools.pdf:main",  # the built site printed to PDF: the book and each chapter
     "gpu-check": "tools.gpu_check:main",  # the CUDA code paths, chapter 3 at full size, benchmarks
+    "i18n": "tools.i18n:main",  # the Chinese edition's catalogues: extract, compile, check, stats
 }
 
 

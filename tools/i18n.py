@@ -1,0 +1,352 @@
+"""The Chinese edition's catalogues: ``python -m tools i18n {extract,compile,check,stats}``.
+
+The book is written in English; the Chinese edition is the same notebooks, executed
+once, with the prose translated through Sphinx's gettext workflow:
+
+``extract``
+    Sphinx's gettext builder (through Jupyter Book, notebooks not executed) writes one
+    ``.pot`` per page to ``_build/gettext/``; the words that the code computes (glued
+    sentences, figure descriptions, the claims ledger; see ``_ext/zh_words.py``) are
+    added as ``words.pot`` from the last Chinese build's list; ``sphinx-intl update``
+    then brings ``locale/zh_CN/LC_MESSAGES/*.po`` up to date: new messages arrive
+    untranslated, changed ones fuzzy, and :func:`check` fails on both until a
+    translator has dealt with them (``make locale``).
+``compile``
+    The ``.po`` files to ``.mo`` files under ``_build/locale/`` for the Chinese build.
+    A notebook's translated message is parsed outside the notebook, where a glue role
+    finds no data, so every ``{glue:...}`` role of a notebook's messages is rewritten
+    to the cross-document form (``{glue:text}`03_residual_blocks.ipynb::key:.1%```).
+    Translators write the roles as the English does.
+``check``
+    Every message translated and none fuzzy; each translation keeps its English
+    message's glue roles, citations, cross references, math, inline code and link
+    targets; where a glossary term (the intro's table) appears in English its Chinese
+    term appears in the translation (a translator may exempt a message with a
+    comment ``noterm: <English term>`` when the word has another sense there).
+``stats``
+    Messages per catalogue: total, translated, fuzzy, untranslated.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shutil
+import subprocess
+import sys
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterable, Sequence
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "_ext"))
+import zh_words  # noqa: E402  (the template form of computed words, shared with the build)
+
+LANGUAGE = "zh_CN"
+LOCALE = ROOT / "locale"
+CATALOGUES = LOCALE / LANGUAGE / "LC_MESSAGES"
+POT_DIR = ROOT / "_build" / "gettext" / "_build" / "gettext"
+COMPILED = Path("_build") / "locale"
+WORDS = "words"  # the catalogue of computed words (not a page)
+WORDS_USED = "words-used.json"  # written by the Chinese build (_ext/editions.py)
+
+__all__ = ["derived_config", "extract", "compile_catalogues", "check", "stats", "glossary_terms",
+           "markup", "rewrite_glue", "main"]
+
+# --------------------------------------------------------------------------- config
+
+# Sphinx settings that both the gettext build and the Chinese build need: one
+# catalogue per page (the page's docname), no source locations (they would hold
+# this machine's paths), no ids that change on every extraction.
+GETTEXT_SETTINGS = {"gettext_compact": False, "gettext_location": False, "gettext_uuid": False,
+                    "gettext_auto_build": False}
+
+
+def derived_config(out: Path, changes: dict[str, Any], execute: str | None = None,
+                   root: Path = ROOT) -> Path:
+    """A copy of ``_config.yml`` at ``out/_config.yml`` with ``changes`` made to its Sphinx
+    config; paths that Jupyter Book takes relative to the config file made absolute."""
+    cfg = yaml.safe_load((root / "_config.yml").read_text(encoding="utf-8"))
+    sphinx = cfg.setdefault("sphinx", {})
+    sphinx["local_extensions"] = {k: str((root / v).resolve())
+                                  for k, v in sphinx.get("local_extensions", {}).items()}
+    config = sphinx.setdefault("config", {})
+    config["html_extra_path"] = [str((root / p).resolve()) for p in config.get("html_extra_path", [])]
+    cfg["bibtex_bibfiles"] = [str((root / p).resolve()) for p in cfg.get("bibtex_bibfiles", [])]
+    config.update(changes)
+    if execute is not None:
+        cfg.setdefault("execute", {})["execute_notebooks"] = execute
+    out.mkdir(parents=True, exist_ok=True)
+    path = out / "_config.yml"
+    path.write_text(yaml.safe_dump(cfg, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return path
+
+
+def _run(cmd: Sequence[str]) -> None:
+    print("+", " ".join(cmd), flush=True)
+    subprocess.run(cmd, check=True, cwd=ROOT)
+
+
+def _bin(name: str) -> str:
+    return str(Path(sys.executable).parent / name)
+
+
+# --------------------------------------------------------------------------- extract
+
+def words_pot(used: Path, pot: Path) -> int:
+    """``words.pot`` from the Chinese build's list of computed English texts (as templates)."""
+    import json
+
+    import polib
+
+    found = json.loads(used.read_text(encoding="utf-8"))
+    cat = polib.POFile()
+    cat.metadata = {"Content-Type": "text/plain; charset=UTF-8", "MIME-Version": "1.0",
+                    "Content-Transfer-Encoding": "8bit"}
+    for text in sorted(set(found)):
+        cat.append(polib.POEntry(msgid=text, msgstr="",
+                                 comment="numbers are placeholders {0}, {1}, ...: keep each one"))
+    pot.parent.mkdir(parents=True, exist_ok=True)
+    cat.save(str(pot))
+    return len(cat)
+
+
+def extract(zh_build: Path | None = None) -> int:
+    """Refresh ``locale/zh_CN/LC_MESSAGES`` from the English prose (see the module's doc)."""
+    cfg = derived_config(ROOT / "_build" / "gettext", GETTEXT_SETTINGS, execute="off")
+    shutil.rmtree(POT_DIR, ignore_errors=True)
+    _run([_bin("jupyter-book"), "build", ".", "--builder", "custom", "--custom-builder", "gettext",
+          "--config", str(cfg), "--path-output", str(ROOT / "_build" / "gettext")])
+    used = (zh_build or ROOT / "_build" / "zh" / "_build") / WORDS_USED
+    if used.is_file():
+        print(f"words.pot: {words_pot(used, POT_DIR / (WORDS + '.pot'))} computed texts from {used}")
+    else:
+        print(f"note: {used} is missing (build the Chinese edition once: make book); "
+              "words.po is left as it is")
+    _run([_bin("sphinx-intl"), "update", "-p", str(POT_DIR), "-l", LANGUAGE, "-d", str(LOCALE),
+          "-w", "0"])
+    return stats([])
+
+
+# --------------------------------------------------------------------------- compile
+
+GLUE_ROLE = re.compile(r"\{(glue(?::[a-z]+)?)\}`([^`]+)`")
+
+
+def rewrite_glue(text: str, notebook: str) -> str:
+    """Each glue role of ``text`` in the cross-document form that names ``notebook``."""
+    def one(m: re.Match[str]) -> str:
+        role, content = m.group(1), m.group(2)
+        if "::" in content:
+            return m.group(0)
+        return "{%s}`%s::%s`" % (role, notebook, content)
+
+    return GLUE_ROLE.sub(one, text)
+
+
+def compile_catalogues(out: Path = COMPILED, root: Path = ROOT) -> int:
+    """Every ``.po`` to ``out/zh_CN/LC_MESSAGES/<page>.mo``, glue rewritten; returns the count."""
+    import polib
+
+    src = root / "locale" / LANGUAGE / "LC_MESSAGES"
+    dest = out / LANGUAGE / "LC_MESSAGES"
+    shutil.rmtree(dest, ignore_errors=True)
+    n = 0
+    for po_path in sorted(src.rglob("*.po")):
+        rel = po_path.relative_to(src).with_suffix("")
+        notebook = (root / rel).with_suffix(".ipynb")
+        po = polib.pofile(str(po_path))
+        if notebook.is_file():
+            for e in po:
+                if e.msgstr:
+                    e.msgstr = rewrite_glue(e.msgstr, notebook.name)
+        target = dest / rel.with_suffix(".mo")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        po.save_as_mofile(str(target))
+        n += 1
+    return n
+
+
+# --------------------------------------------------------------------------- check
+
+ROLE = re.compile(r"\{([A-Za-z][\w:.-]*)\}`([^`]*)`")
+MATH = re.compile(r"\$\$.+?\$\$|(?<![\\$])\$(?!\s)[^$]+?(?<!\s)\$", re.S)
+CODE = re.compile(r"(?<![`{}])`([^`]+)`")
+LINK = re.compile(r"\]\(([^)\s]+)\)")
+FOOTNOTE = re.compile(r"\[\^[^\]]+\]")
+CJK = re.compile(r"[\u3400-\u9fff]")
+# roles whose content is a name (label, key, document, citation) that must not change;
+# for {ref}/{doc}/{numref}/{term} with an explicit title, only the part in <...>
+NAMED_ROLES = ("glue", "ref", "doc", "numref", "eq", "cite", "footcite", "term", "download", "abbr")
+
+
+def markup(text: str) -> Counter[str]:
+    """What a translation must keep of a message: roles (their target), math, code, links."""
+    found: Counter[str] = Counter()
+    rest = text
+    for m in ROLE.finditer(text):
+        name, content = m.group(1), m.group(2)
+        base = name.split(":")[0]
+        target = content
+        explicit = re.match(r"^(.*?)\s*<([^<>]+)>$", content, re.S)
+        if explicit and base in ("ref", "doc", "numref", "term", "download"):
+            target = explicit.group(2)
+        if base in NAMED_ROLES:
+            found[f"{{{name}}}`{target}`"] += 1
+        else:
+            found[f"{{{name}}}"] += 1
+    rest = ROLE.sub(" ", rest)
+    for m in MATH.finditer(rest):
+        found[m.group(0)] += 1
+    rest = MATH.sub(" ", rest)
+    for m in CODE.finditer(rest):
+        found[f"`{m.group(1)}`"] += 1
+    for m in LINK.finditer(rest):
+        found[f"link {m.group(1)}"] += 1
+    for m in FOOTNOTE.finditer(rest):
+        found[m.group(0)] += 1
+    return found
+
+
+@dataclass(frozen=True)
+class Term:
+    english: tuple[str, ...]  # the English words, any of which marks the term
+    chinese: tuple[str, ...]  # the Chinese words, one of which the translation must use
+
+
+def _pieces(cell: str) -> list[str]:
+    return [p.strip() for p in re.split(r"[/,()（）]", cell) if p.strip()]
+
+
+def glossary_terms(intro: Path = ROOT / "intro.md") -> list[Term]:
+    """The terminology: the intro's glossary table (Chinese | English | where)."""
+    text = intro.read_text(encoding="utf-8")
+    start = text.index("(sec-glossary)=")
+    terms = []
+    for line in text[start:].splitlines()[3:]:
+        if line.startswith("## "):
+            break
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if len(cells) < 2 or not CJK.search(cells[0]):
+            continue
+        if cells[1] == "English":
+            continue
+        zh = [p for p in _pieces(cells[0]) if CJK.search(p) and "[" not in p]
+        # a Chinese term may drop a generic tail (加法操作: 加法; 注意力机制: 注意力)
+        zh += [p[:-2] for p in zh if p.endswith(("操作", "机制", "问题")) and len(p) > 3]
+        english = re.sub(r"\([^)]*\)", "", cells[1].split(":")[0])
+        en = [p.strip() for p in re.split(r"[/,;]", english) if len(p.strip()) > 2 and "[" not in p]
+        # "vanishing / exploding gradients": each part is a term with the last word
+        if len(en) > 1 and len(en[-1].split()) == 2 and all(p.endswith("ing") for p in en[:-1]):
+            tail = en[-1].split()[-1]
+            en = [p if len(p.split()) > 1 else f"{p} {tail}" for p in en]
+        terms.append(Term(tuple(en), tuple(dict.fromkeys(zh))))
+    return terms
+
+
+def _english_pattern(term: str) -> re.Pattern[str]:
+    words = [re.escape(w) for w in term.split()]
+    # singular or plural, British or American -ise/-ize
+    body = r"\s+".join(words).replace("is", "i[sz]") if term.endswith(("isation", "ise")) else r"\s+".join(words)
+    return re.compile(r"(?<![\w-])" + body + r"(?:s|es)?(?![\w-])", re.I)
+
+
+def check_entry(e: Any, terms: Sequence[Term], words: bool = False) -> list[str]:
+    """What is wrong with one catalogue entry (empty when nothing)."""
+    problems = []
+    if not e.msgstr:
+        return ["untranslated"]
+    if "fuzzy" in e.flags:
+        problems.append("fuzzy (the English changed: review the translation, then remove the flag)")
+    if words:
+        if zh_words.placeholders(e.msgstr) != zh_words.placeholders(e.msgid):
+            problems.append(f"placeholders differ: English {zh_words.placeholders(e.msgid)}, "
+                            f"Chinese {zh_words.placeholders(e.msgstr)}")
+        if zh_words.needs_translation(e.msgid) and not CJK.search(e.msgstr):
+            problems.append("the translation has no Chinese")
+        return problems
+    en, zh = markup(e.msgid), markup(e.msgstr)
+    if en != zh:
+        lost, added = en - zh, zh - en
+        if lost:
+            problems.append("lost: " + ", ".join(sorted(lost)))
+        if added:
+            problems.append("added: " + ", ".join(sorted(added)))
+    prose = CODE.sub(" ", MATH.sub(" ", ROLE.sub(" ", e.msgid)))
+    if re.search(r"[A-Za-z]{3,}", prose) and not CJK.search(e.msgstr) and e.msgstr == e.msgid:
+        problems.append("left in English")
+    exempt = {m.strip().lower() for c in (e.tcomment or "").splitlines()
+              if c.strip().startswith("noterm:") for m in c.split(":", 1)[1].split(",")}
+    plain_en = CODE.sub(" ", ROLE.sub(" ", e.msgid))
+    for t in terms:
+        if any(x.lower() in exempt for x in t.english) or not t.chinese:
+            continue
+        if any(_english_pattern(x).search(plain_en) for x in t.english):
+            if not any(z in e.msgstr for z in t.chinese):
+                problems.append(f"term: '{' / '.join(t.english)}' should read "
+                                f"{' / '.join(t.chinese)} (or add the comment 'noterm: {t.english[0]}')")
+    return problems
+
+
+def catalogues(paths: Iterable[str] = ()) -> list[Path]:
+    chosen = [Path(p) for p in paths]
+    return chosen or sorted(CATALOGUES.rglob("*.po"))
+
+
+def check(paths: Sequence[str]) -> int:
+    """Print every problem of the catalogues (all by default); 1 if there is any."""
+    import polib
+
+    terms = glossary_terms()
+    bad = 0
+    for path in catalogues(paths):
+        words = path.stem == WORDS and path.parent == CATALOGUES
+        for e in polib.pofile(str(path)):
+            if e.obsolete:
+                continue
+            for p in check_entry(e, terms, words=words):
+                bad += 1
+                short = e.msgid if len(e.msgid) < 90 else e.msgid[:87] + "..."
+                print(f"{path.relative_to(ROOT) if path.is_absolute() else path}: {p}\n    {short!r}")
+    print(f"{bad} problem(s)")
+    return 1 if bad else 0
+
+
+def stats(paths: Sequence[str]) -> int:
+    import polib
+
+    total = done = fuzzy = 0
+    for path in catalogues(paths):
+        po = polib.pofile(str(path))
+        live = [e for e in po if not e.obsolete]
+        f = sum("fuzzy" in e.flags for e in live)
+        t = sum(bool(e.msgstr) and "fuzzy" not in e.flags for e in live)
+        total, done, fuzzy = total + len(live), done + t, fuzzy + f
+        print(f"{len(live):5d} {t:5d} {f:5d} {len(live) - t - f:5d}  {path.relative_to(CATALOGUES)}")
+    print(f"{total:5d} {done:5d} {fuzzy:5d} {total - done - fuzzy:5d}  (messages, translated, fuzzy, "
+          "untranslated)")
+    return 0
+
+
+def main(argv: Sequence[str]) -> int:
+    parser = argparse.ArgumentParser(prog="python -m tools i18n", description=__doc__.split("\n\n")[0])
+    sub = parser.add_subparsers(dest="cmd", required=True)
+    sub.add_parser("extract", help="refresh locale/ from the English prose (make locale)")
+    c = sub.add_parser("compile", help="the .po files to .mo files for the Chinese build")
+    c.add_argument("--out", default=str(COMPILED))
+    for name in ("check", "stats"):
+        s = sub.add_parser(name)
+        s.add_argument("po", nargs="*", help="catalogues (default: all)")
+    args = parser.parse_args(argv)
+    if args.cmd == "extract":
+        return extract()
+    if args.cmd == "compile":
+        print(f"{compile_catalogues(Path(args.out))} catalogues compiled to {args.out}")
+        return 0
+    if args.cmd == "check":
+        return check(args.po)
+    return stats(args.po)
