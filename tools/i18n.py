@@ -1,4 +1,4 @@
-"""The Chinese edition's catalogues: ``python -m tools i18n {extract,compile,check,stats}``.
+"""The Chinese edition: ``python -m tools i18n {extract,build,compile,check,stats}``.
 
 The book is written in English; the Chinese edition is the same notebooks, executed
 once, with the prose translated through Sphinx's gettext workflow:
@@ -11,6 +11,10 @@ once, with the prose translated through Sphinx's gettext workflow:
     then brings ``locale/zh_CN/LC_MESSAGES/*.po`` up to date: new messages arrive
     untranslated, changed ones fuzzy, and :func:`check` fails on both until a
     translator has dealt with them (``make locale``).
+``build``
+    The Chinese edition beside an English build (``--root``: ``.`` or ``_build/smoke``),
+    from the same jupyter-cache and run records, into ``<root>/_build/html/zh/``
+    (``make book``, ``make test``).
 ``compile``
     The ``.po`` files to ``.mo`` files under ``_build/locale/`` for the Chinese build.
     A notebook's translated message is parsed outside the notebook, where a glue role
@@ -97,19 +101,66 @@ def _bin(name: str) -> str:
 
 # --------------------------------------------------------------------------- extract
 
-def words_pot(used: Path, pot: Path) -> int:
-    """``words.pot`` from the Chinese build's list of computed English texts (as templates)."""
+def _sample(node: Any) -> str | None:
+    """A value's text as the code would print it, with a number for every placeholder."""
+    import ast
+
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value
+    if isinstance(node, ast.JoinedStr):
+        out = []
+        for part in node.values:
+            if isinstance(part, ast.Constant):
+                out.append(str(part.value))
+            elif isinstance(part, ast.FormattedValue):
+                spec = _sample(part.format_spec) if part.format_spec is not None else ""
+                out.append(format(0.5, spec) if spec else "2")
+        return "".join(out)
+    return None
+
+
+def choose_wordings(root: Path = ROOT) -> set[str]:
+    """Every wording a chapter may glue through ``Claim.choose`` (all three outcomes, not
+    only the one this build's data picked), as templates: a smaller run may pick another."""
+    import ast
+    import json
+
+    found: set[str] = set()
+    for path in sorted((root / "chapters").glob("*.ipynb")):
+        for cell in json.loads(path.read_text(encoding="utf-8"))["cells"]:
+            if cell["cell_type"] != "code":
+                continue
+            source = "".join(cell["source"])
+            if ".choose(" not in source:
+                continue
+            code = "\n".join("" if line.lstrip().startswith(("%", "!")) else line
+                              for line in source.splitlines())
+            for node in ast.walk(ast.parse(code)):
+                if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                        and node.func.attr == "choose"):
+                    for kw in node.keywords:
+                        text = _sample(kw.value)
+                        if text and zh_words.needs_translation(text):
+                            found.add(zh_words.template(text)[0])
+    return found
+
+
+def words_pot(used: Path | None, pot: Path, root: Path = ROOT) -> int:
+    """``words.pot``: the computed English texts that the Chinese build looked up (its list,
+    ``words-used.json``) and every wording of ``Claim.choose``, as templates."""
     import json
 
     import polib
 
-    found = json.loads(used.read_text(encoding="utf-8"))
-    cat = polib.POFile()
+    found = choose_wordings(root)
+    if used is not None:
+        for keys in json.loads(used.read_text(encoding="utf-8")).values():
+            found.update(keys)
+    cat = polib.POFile(wrapwidth=0)
     cat.metadata = {"Content-Type": "text/plain; charset=UTF-8", "MIME-Version": "1.0",
                     "Content-Transfer-Encoding": "8bit"}
-    for text in sorted(set(found)):
-        cat.append(polib.POEntry(msgid=text, msgstr="",
-                                 comment="numbers are placeholders {0}, {1}, ...: keep each one"))
+    for text in sorted(found):
+        cat.append(polib.POEntry(msgid=text, msgstr=""))
     pot.parent.mkdir(parents=True, exist_ok=True)
     cat.save(str(pot))
     return len(cat)
@@ -121,12 +172,12 @@ def extract(zh_build: Path | None = None) -> int:
     shutil.rmtree(POT_DIR, ignore_errors=True)
     _run([_bin("jupyter-book"), "build", ".", "--builder", "custom", "--custom-builder", "gettext",
           "--config", str(cfg), "--path-output", str(ROOT / "_build" / "gettext")])
-    used = (zh_build or ROOT / "_build" / "zh" / "_build") / WORDS_USED
-    if used.is_file():
-        print(f"words.pot: {words_pot(used, POT_DIR / (WORDS + '.pot'))} computed texts from {used}")
-    else:
+    used: Path | None = (zh_build or ROOT / "_build" / "zh" / "_build") / WORDS_USED
+    if not used.is_file():
         print(f"note: {used} is missing (build the Chinese edition once: make book); "
-              "words.po is left as it is")
+              "words.pot holds only the wordings of Claim.choose")
+        used = None
+    print(f"words.pot: {words_pot(used, POT_DIR / (WORDS + '.pot'))} computed texts")
     _run([_bin("sphinx-intl"), "update", "-p", str(POT_DIR), "-l", LANGUAGE, "-d", str(LOCALE),
           "-w", "0"])
     return stats([])
@@ -134,7 +185,7 @@ def extract(zh_build: Path | None = None) -> int:
 
 # --------------------------------------------------------------------------- compile
 
-GLUE_ROLE = re.compile(r"\{(glue(?::[a-z]+)?)\}`([^`]+)`")
+GLUE_ROLE = re.compile(r"\{(glue(?::[a-z]*)?)\}`([^`]+)`")
 
 
 def rewrite_glue(text: str, notebook: str) -> str:
@@ -160,6 +211,8 @@ def compile_catalogues(out: Path = COMPILED, root: Path = ROOT) -> int:
         rel = po_path.relative_to(src).with_suffix("")
         notebook = (root / rel).with_suffix(".ipynb")
         po = polib.pofile(str(po_path))
+        po.metadata["Content-Type"] = "text/plain; charset=UTF-8"  # the .mo must say so
+        po.metadata_is_fuzzy = False  # sphinx-intl's new-catalogue flag: not a message
         if notebook.is_file():
             for e in po:
                 if e.msgstr:
@@ -169,6 +222,63 @@ def compile_catalogues(out: Path = COMPILED, root: Path = ROOT) -> int:
         po.save_as_mofile(str(target))
         n += 1
     return n
+
+
+# --------------------------------------------------------------------------- build
+
+ZH_TITLE = "resnotes：残差网络与卷积网络的基本运算，逐一实测"
+
+
+def zh_config(build_root: Path, root: Path = ROOT) -> Path:
+    """The Chinese edition's ``_config.yml``: the English one in Chinese, reading the English
+    build's jupyter-cache and run records (the same executions), and the compiled catalogues."""
+    build_root = build_root.resolve()
+    cfg_path = derived_config(build_root / "_build" / "zh", {
+        **GETTEXT_SETTINGS,
+        "language": LANGUAGE,
+        "locale_dirs": [str(build_root / "_build" / "zh" / "locale")],
+        "resnotes_edition": "zh",
+        "resnotes_other_edition": "../",
+        "resnotes_words_po": str(root / "locale" / LANGUAGE / "LC_MESSAGES" / f"{WORDS}.po"),
+        "resnotes_run_records": str(build_root / "_build" / "run-records"),
+        "resnotes_plain_notebooks": "notebooks/zh",
+    }, root=root)
+    cfg = yaml.safe_load(cfg_path.read_text(encoding="utf-8"))
+    cfg["title"] = ZH_TITLE
+    cfg.setdefault("execute", {})["cache"] = str(build_root / "_build" / ".jupyter_cache")
+    html = cfg.setdefault("html", {})
+    if html.get("baseurl"):
+        html["baseurl"] = html["baseurl"].rstrip("/") + "/zh/"
+    cfg_path.write_text(yaml.safe_dump(cfg, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return cfg_path
+
+
+def build_zh(build_root: Path, sphinx_args: Sequence[str] = ("-W", "-n", "--keep-going")) -> int:
+    """Build the Chinese edition beside the English one: ``<build_root>/_build/html/zh/``.
+
+    The English edition must have been built first at the same ``build_root``: the
+    Chinese one shows its executions (jupyter-cache) and its run records.
+    """
+    build_root = build_root.resolve()
+    cache = build_root / "_build" / ".jupyter_cache"
+    if not cache.is_dir():
+        print(f"error: no English build at {build_root} (no {cache}): build the English edition "
+              "first (make book), the Chinese one shows the same executions", file=sys.stderr)
+        return 1
+    n = compile_catalogues(build_root / "_build" / "zh" / "locale")
+    print(f"Chinese edition: {n} catalogues compiled")
+    cfg = zh_config(build_root)
+    out = build_root / "_build" / "zh"
+    env = {k: v for k, v in os.environ.items() if k != "RESNOTES_PROGRESS"}
+    done = subprocess.run([_bin("jupyter-book"), "build", ".", *sphinx_args, "--config", str(cfg),
+                           "--path-output", str(out)], cwd=ROOT, env=env)
+    if done.returncode:
+        return done.returncode
+    site = build_root / "_build" / "html" / "zh"
+    shutil.rmtree(site, ignore_errors=True)
+    shutil.copytree(out / "_build" / "html", site)
+    print(f"Chinese edition: {site}")
+    return 0
 
 
 # --------------------------------------------------------------------------- check
@@ -255,6 +365,19 @@ def _english_pattern(term: str) -> re.Pattern[str]:
     return re.compile(r"(?<![\w-])" + body + r"(?:s|es)?(?![\w-])", re.I)
 
 
+KEEP_ENGLISH = "keep-english"
+LATEX = re.compile(r"\\[A-Za-z]+|\\.|[_^]\{[^{}]*\}")
+
+
+def _prose_words(msgid: str) -> list[str]:
+    """The English words of a message outside roles, math, code and LaTeX (a display
+    equation's message has none: it stays as it is, like a name such as ``ResNet-18``)."""
+    prose = CODE.sub(" ", MATH.sub(" ", ROLE.sub(" ", msgid)))
+    if "\\" in prose and "$" not in msgid:  # a display-math message: all of it is LaTeX
+        return []
+    return re.findall(r"[A-Za-z]{3,}", LATEX.sub(" ", prose))
+
+
 def check_entry(e: Any, terms: Sequence[Term], words: bool = False) -> list[str]:
     """What is wrong with one catalogue entry (empty when nothing)."""
     problems = []
@@ -276,9 +399,12 @@ def check_entry(e: Any, terms: Sequence[Term], words: bool = False) -> list[str]
             problems.append("lost: " + ", ".join(sorted(lost)))
         if added:
             problems.append("added: " + ", ".join(sorted(added)))
-    prose = CODE.sub(" ", MATH.sub(" ", ROLE.sub(" ", e.msgid)))
-    if re.search(r"[A-Za-z]{3,}", prose) and not CJK.search(e.msgstr) and e.msgstr == e.msgid:
-        problems.append("left in English")
+    keep = KEEP_ENGLISH in (e.tcomment or "")
+    if e.msgstr == e.msgid and not keep and not CJK.search(e.msgid) and len(_prose_words(e.msgid)) >= 2:
+        problems.append(f"left in English (if on purpose, e.g. the glossary's English column, add "
+                        f"the comment '{KEEP_ENGLISH}')")
+    if keep:
+        return problems
     exempt = {m.strip().lower() for c in (e.tcomment or "").splitlines()
               if c.strip().startswith("noterm:") for m in c.split(":", 1)[1].split(",")}
     plain_en = CODE.sub(" ", ROLE.sub(" ", e.msgid))
@@ -311,7 +437,7 @@ def check(paths: Sequence[str]) -> int:
             for p in check_entry(e, terms, words=words):
                 bad += 1
                 short = e.msgid if len(e.msgid) < 90 else e.msgid[:87] + "..."
-                print(f"{path.relative_to(ROOT) if path.is_absolute() else path}: {p}\n    {short!r}")
+                print(f"{path}: {p}\n    {short!r}")
     print(f"{bad} problem(s)")
     return 1 if bad else 0
 
@@ -326,7 +452,8 @@ def stats(paths: Sequence[str]) -> int:
         f = sum("fuzzy" in e.flags for e in live)
         t = sum(bool(e.msgstr) and "fuzzy" not in e.flags for e in live)
         total, done, fuzzy = total + len(live), done + t, fuzzy + f
-        print(f"{len(live):5d} {t:5d} {f:5d} {len(live) - t - f:5d}  {path.relative_to(CATALOGUES)}")
+        print(f"{len(live):5d} {t:5d} {f:5d} {len(live) - t - f:5d}  "
+              f"{path.resolve().relative_to(CATALOGUES)}")
     print(f"{total:5d} {done:5d} {fuzzy:5d} {total - done - fuzzy:5d}  (messages, translated, fuzzy, "
           "untranslated)")
     return 0
@@ -336,14 +463,21 @@ def main(argv: Sequence[str]) -> int:
     parser = argparse.ArgumentParser(prog="python -m tools i18n", description=__doc__.split("\n\n")[0])
     sub = parser.add_subparsers(dest="cmd", required=True)
     sub.add_parser("extract", help="refresh locale/ from the English prose (make locale)")
+    b = sub.add_parser("build", help="the Chinese edition beside an English build (make book)")
+    b.add_argument("--root", default=".", help="the English build's root (., or _build/smoke)")
+    # further options go to jupyter-book build (default: -W -n --keep-going)
     c = sub.add_parser("compile", help="the .po files to .mo files for the Chinese build")
     c.add_argument("--out", default=str(COMPILED))
     for name in ("check", "stats"):
         s = sub.add_parser(name)
         s.add_argument("po", nargs="*", help="catalogues (default: all)")
-    args = parser.parse_args(argv)
+    args, extra = parser.parse_known_args(argv)
+    if extra and args.cmd != "build":
+        parser.error(f"unrecognized arguments: {' '.join(extra)}")
     if args.cmd == "extract":
         return extract()
+    if args.cmd == "build":
+        return build_zh(Path(args.root), extra or ("-W", "-n", "--keep-going"))
     if args.cmd == "compile":
         print(f"{compile_catalogues(Path(args.out))} catalogues compiled to {args.out}")
         return 0
