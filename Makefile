@@ -29,7 +29,7 @@ MATHJAX := _mathjax/mathjax/tex-chtml.js
 # the machine allows it (root, apt-get), never a browser downloaded by a tool.
 CHROMIUM ?= $(firstword $(shell command -v chromium chromium-browser 2>/dev/null))
 
-.PHONY: setup book test store plain student grade clean browser gpu-check
+.PHONY: setup book test store plain student grade clean browser gpu-check locale
 
 setup: $(VENV)/.installed $(MATHJAX)
 
@@ -69,12 +69,22 @@ $(VENV)/.installed: pyproject.toml constraints.txt
 	$(PY) -m ipykernel install --sys-prefix --name python3 >/dev/null
 	touch $@
 
-# The published book, at RESNOTES_SIZE (default: book).
+# The published book, at RESNOTES_SIZE (default: book): the English edition in
+# _build/html/ and the Chinese one, from the same executions, in _build/html/zh/.
 book: setup browser
 	$(PY) -m tools check-data
 	$(VENV)/bin/jupyter-book build . -W -n --keep-going --path-output $(BUILD_ROOT)
+	$(PY) -m tools i18n build --root $(BUILD_ROOT)
 	# the whole book and each chapter as PDF, printed by headless Chromium (Debian's `chromium`)
 	$(PY) -m tools pdf $(BUILD_ROOT)/_build/html
+	$(PY) -m tools pdf $(BUILD_ROOT)/_build/html/zh
+
+# After English prose changes: refresh the Chinese catalogues (locale/zh_CN/LC_MESSAGES):
+# new messages arrive untranslated, changed ones fuzzy; `make test` fails until they are
+# translated (python -m tools i18n check lists them). Run after `make book`, whose Chinese
+# build lists the computed words (glued text, figure descriptions) for words.po.
+locale: setup
+	$(PY) -m tools i18n extract
 
 # Everything CI checks: types (mypy, beside the build), unit tests, nbval at smoke size, the -W book build at smoke size,
 # and that site in headless Chromium (Debian's `chromium`, installed by `make browser` when missing).
@@ -96,6 +106,8 @@ test: setup browser
 	mkdir -p _build; $(PY) -m mypy > _build/mypy.log 2>&1 & mypy=$$!; \
 	  env -u RESNOTES_PROGRESS RESNOTES_SIZE=smoke $(VENV)/bin/jupyter-book build . -W -n --keep-going --path-output _build/smoke; \
 	  built=$$?; wait $$mypy; typed=$$?; echo "mypy:"; cat _build/mypy.log; test $$built = 0 -a $$typed = 0
+	# the Chinese edition of that build, from the same executions (tools/i18n.py)
+	env -u RESNOTES_PROGRESS RESNOTES_SIZE=smoke $(PY) -m tools i18n build --root _build/smoke
 	@grep -q 'src="../_static/../mathjax/tex-chtml.js' _build/smoke/_build/html/chapters/03_residual_blocks.html \
 	  && test -f _build/smoke/_build/html/mathjax/tex-chtml.js \
 	  || { echo "error: the built site does not load its own MathJax (see _config.yml mathjax_path)"; exit 1; }
@@ -106,7 +118,7 @@ test: setup browser
 	rm -rf _build/screenshots
 	RESNOTES_SIZE=smoke RESNOTES_PROGRESS=0 OMP_NUM_THREADS=$(or $(OMP_NUM_THREADS),1) \
 	  $(PY) -m pytest tests/test_colab.py -q > _build/colab-tests.log 2>&1 & colab=$$!; \
-	  $(PY) -m tools pdf _build/smoke/_build/html \
+	  $(PY) -m tools pdf _build/smoke/_build/html && $(PY) -m tools pdf _build/smoke/_build/html/zh \
 	  && RESNOTES_SITE=_build/smoke/_build/html RESNOTES_SCREENSHOTS=_build/screenshots $(PY) -m pytest tests/site -q; \
 	  site=$$?; wait $$colab; sim=$$?; echo "tests/test_colab.py:"; cat _build/colab-tests.log; test $$site = 0 -a $$sim = 0
 

@@ -22,18 +22,22 @@ PLAIN = Path("notebooks") / "en"
 LOGGER = logging.getLogger(__name__)
 
 
-def plain_notebook(srcdir: str | Path, pagename: str) -> Path | None:
-    """The plain notebook of a chapter page, relative to the book's root, if there is one."""
+def plain_notebook(srcdir: str | Path, pagename: str, folder: str | Path = PLAIN) -> Path | None:
+    """The plain notebook of a chapter page, relative to the book's root, if there is one
+    (``folder``: notebooks/en, or notebooks/zh for the Chinese edition)."""
     if not pagename.startswith("chapters/"):
         return None
-    rel = PLAIN / f"{Path(pagename).name}.ipynb"
+    rel = Path(folder) / f"{Path(pagename).name}.ipynb"
     return rel if (Path(srcdir) / rel).is_file() else None
 
 
 def _point_colab_at_plain(app: Sphinx, pagename: str, templatename: str, context: dict[str, Any],
                           doctree: Any) -> None:
-    rel = plain_notebook(app.srcdir, pagename)
+    rel = plain_notebook(app.srcdir, pagename, app.config.resnotes_plain_notebooks)
     if rel is None:
+        if pagename.startswith("chapters/"):
+            LOGGER.warning(f"{pagename}: no plain notebook in {app.config.resnotes_plain_notebooks} "
+                           "for its Colab button (python -m tools plain)")
         return
     theme = app.config["html_theme_options"]
     branch = theme.get("repository_branch") or "master"
@@ -52,5 +56,6 @@ def _point_colab_at_plain(app: Sphinx, pagename: str, templatename: str, context
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
+    app.add_config_value("resnotes_plain_notebooks", str(PLAIN), "html", [str])
     app.connect("html-page-context", _point_colab_at_plain, priority=600)  # after the theme's 501
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

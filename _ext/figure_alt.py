@@ -84,6 +84,7 @@ def _describe_figures(app: Sphinx, doctree: nodes.document) -> None:
             continue  # not a notebook output (e.g. an image file of the page)
         if alts[digest]:
             image["alt"] = alts[digest]
+            image["resnotes_alt"] = True  # computed text: the Chinese edition translates it
         elif not image.get("alt"):
             logger.warning("a figure of %s has no description: show it with "
                            "resnotes.show_figure(fig, alt=...)", docname,

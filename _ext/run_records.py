@@ -70,7 +70,17 @@ class RunRecordsDirective(SphinxDirective):
 
 
 def records_dir(app: Sphinx) -> Path:
-    return Path(app.outdir).parent / "run-records"
+    """``<build>/run-records``; the Chinese edition reads the English build's (same runs)."""
+    chosen = app.config.resnotes_run_records
+    return Path(chosen) if chosen else Path(app.outdir).parent / "run-records"
+
+
+def _tr(app: Sphinx, docname: str) -> Any:
+    """Text this extension writes, in the edition's language (_ext/editions.py)."""
+    from editions import translator
+
+    words = translator(app)
+    return lambda text: words(text, docname)
 
 
 def _set_env(app: Sphinx) -> None:
@@ -94,14 +104,14 @@ def _chapter_doc(app: Sphinx, chapter: str) -> str | None:
 
 
 def _table(rows: list[list[nodes.Node]], columns: tuple[str, ...] = COLUMNS,
-           cls: str = "run-records") -> nodes.table:
+           cls: str = "run-records", tr: Any = str) -> nodes.table:
     table = nodes.table(classes=[cls])
     group = nodes.tgroup(cols=len(columns))
     table += group
     group.extend(nodes.colspec(colwidth=1) for _ in columns)
     head = nodes.thead()
     group += head
-    head += nodes.row("", *[nodes.entry("", nodes.paragraph(text=c)) for c in columns])
+    head += nodes.row("", *[nodes.entry("", nodes.paragraph(text=tr(c))) for c in columns])
     body = nodes.tbody()
     group += body
     for cells in rows:
@@ -114,6 +124,7 @@ def _fill(app: Sphinx, doctree: nodes.document, docname: str) -> None:
     if not placeholders:
         return
     records = read_records(records_dir(app))
+    tr = _tr(app, docname)
     rows: list[list[nodes.Node]] = []
     for r in records:
         doc = _chapter_doc(app, r["chapter"])
@@ -132,13 +143,13 @@ def _fill(app: Sphinx, doctree: nodes.document, docname: str) -> None:
     for node in placeholders:
         out: list[nodes.Node] = []
         if rows:
-            out.append(_table(rows))
+            out.append(_table(rows, tr=tr))
         else:
-            out.append(nodes.paragraph(text="No chapter has written a run record in this build."))
+            out.append(nodes.paragraph(text=tr("No chapter has written a run record in this build.")))
         if missing:
             out.append(nodes.paragraph(
-                text="Chapters without a run record in this build (not notebooks yet, or "
-                     "executed before records were kept): " + ", ".join(missing) + "."))
+                text=tr("Chapters without a run record in this build (not notebooks yet, or "
+                        "executed before records were kept):") + " " + ", ".join(missing)))
         node.replace_self(out)
 
 
@@ -150,17 +161,17 @@ def _page_link(app: Sphinx, docname: str, page: str) -> nodes.Node:
     return nodes.reference("", title, internal=True, refuri=app.builder.get_relative_uri(docname, doc))
 
 
-def _evidence(c: dict[str, Any]) -> str:
-    numbers = "; ".join(f"{name}: " + ", ".join(f"{v:.4g}" for v in vals)
+def _evidence(c: dict[str, Any], tr: Any = str) -> str:
+    numbers = "; ".join(f"{tr(name)}: " + ", ".join(f"{v:.4g}" for v in vals)
                         for name, vals in c["numbers"].items())
-    return f"{c['relation']} ({numbers})" if numbers else c["relation"]
+    return f"{tr(c['relation'])} ({numbers})" if numbers else tr(c["relation"])
 
 
-def _verdict(c: dict[str, Any]) -> str:
+def _verdict(c: dict[str, Any], tr: Any = str) -> str:
     kind = {"all": "checked: must hold on every one", "any": "checked: must hold on at least one",
             None: "reported, wording chosen from the data"}[c["require"]]
-    mark = "CONTRADICTED, " if c["contradicted"] else ""
-    return f"{c['verdict']} ({mark}{kind})"
+    mark = tr("CONTRADICTED") + ", " if c["contradicted"] else ""
+    return f"{tr(c['verdict'])} ({mark}{tr(kind)})"
 
 
 def _fill_ledger(app: Sphinx, doctree: nodes.document, docname: str) -> None:
@@ -168,18 +179,19 @@ def _fill_ledger(app: Sphinx, doctree: nodes.document, docname: str) -> None:
     if not placeholders:
         return
     claims = read_claims(records_dir(app))
-    rows = [[_page_link(app, docname, page), nodes.Text(c["text"]), nodes.Text(_evidence(c)),
-             nodes.Text(_verdict(c)), nodes.Text(c["size"])] for page, c in claims]
+    tr = _tr(app, docname)
+    rows = [[_page_link(app, docname, page), nodes.Text(tr(c["text"])), nodes.Text(_evidence(c, tr)),
+             nodes.Text(_verdict(c, tr)), nodes.Text(c["size"])] for page, c in claims]
     checked = [c for _, c in claims if c["require"] is not None]
     summary = (f"{len(claims)} claims from {len({p for p, _ in claims})} pages: {len(checked)} checked "
                f"({sum(c['status'] == 'holds' for c in checked)} hold on every seed or repeat), "
                f"{len(claims) - len(checked)} reported with wording chosen from their data; "
                f"{sum(c['contradicted'] for _, c in claims)} contradicted by their data.")
     for node in placeholders:
-        out: list[nodes.Node] = [nodes.paragraph(text=summary)] if claims else [
-            nodes.paragraph(text="No page has recorded a claim in this build.")]
+        out: list[nodes.Node] = [nodes.paragraph(text=tr(summary))] if claims else [
+            nodes.paragraph(text=tr("No page has recorded a claim in this build."))]
         if rows:
-            out.append(_table(rows, LEDGER_COLUMNS, "claims-ledger"))
+            out.append(_table(rows, LEDGER_COLUMNS, "claims-ledger", tr))
         node.replace_self(out)
 
 
@@ -189,6 +201,7 @@ def _always_outdated(app: Sphinx, env: Any, added: set[str], changed: set[str],
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
+    app.add_config_value("resnotes_run_records", "", "env", [str])
     app.add_node(run_records_node)
     app.add_directive("run-records", RunRecordsDirective)
     app.add_node(claims_ledger_node)

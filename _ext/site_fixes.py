@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import Any, Callable
 
 from sphinx.application import Sphinx
 
@@ -32,30 +32,33 @@ BOOK_PDF = "pdf/resnotes.pdf"  # tools/pdf.py writes these
 CHAPTER_PDF = "pdf/{stem}.pdf"
 
 
-def _pdf_links(pagename: str, context: dict[str, Any]) -> str:
+def _pdf_links(pagename: str, context: dict[str, Any], tr: Callable[[str], str]) -> str:
     pathto = context["pathto"]
     links = []
     if pagename.startswith("chapters/"):
         links.append(f'<a href="{pathto(CHAPTER_PDF.format(stem=PurePosixPath(pagename).name), 1)}">'
-                     "this chapter as PDF</a>")
-    links.append(f'<a href="{pathto(BOOK_PDF, 1)}">the whole book as PDF</a>')
-    return f'<p class="resnotes-pdf">Print or read offline: {" · ".join(links)}</p>'
+                     f"{tr('this chapter as PDF')}</a>")
+    links.append(f'<a href="{pathto(BOOK_PDF, 1)}">{tr("the whole book as PDF")}</a>')
+    return f'<p class="resnotes-pdf">{tr("Print or read offline:")} {" · ".join(links)}</p>'
 
 
-def _fix_body(pagename: str, context: dict[str, Any]) -> None:
+def _fix_body(pagename: str, context: dict[str, Any], tr: Callable[[str], str] = str) -> None:
     body = context.get("body")
     if not body:
         return
     body = body.replace('role="doc-biblioentry"', 'role="listitem"')
     body = _EMPTY_TH.sub(lambda m: f"<td{m.group(1) or ''}></td>", body)
     if pagename == context.get("root_doc", "intro") or pagename.startswith("chapters/"):
-        body = body.replace("</h1>", "</h1>\n" + _pdf_links(pagename, context), 1)
+        body = body.replace("</h1>", "</h1>\n" + _pdf_links(pagename, context, tr), 1)
     context["body"] = body
 
 
 def _fix_page(app: Sphinx, pagename: str, templatename: str, context: dict[str, Any],
              doctree: Any) -> None:
-    _fix_body(pagename, context)
+    from editions import translator  # the Chinese edition's words (identity in English)
+
+    tr = translator(app)
+    _fix_body(pagename, context, lambda text: tr(text, pagename))
     if not context.get("default_mode"):
         context["default_mode"] = "light"  # the pydata theme's html_context setting
     scripts = context.get("script_files")

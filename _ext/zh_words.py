@@ -23,6 +23,7 @@ NUMBER = re.compile(r"(?<![A-Za-z_\d.])[-−]?\d+(?:,\d{3})*(?:\.\d+)?(?:[eE][-+
 PLACEHOLDER = re.compile(r"\{(\d+)\}")
 # What needs no translation: no letters once numbers and placeholders are gone.
 LETTERS = re.compile(r"[A-Za-z]{2,}")
+CJK = re.compile(r"[\u3400-\u9fff]")
 
 
 def template(text: str) -> tuple[str, list[str]]:

@@ -442,6 +442,42 @@ def check(paths: Sequence[str]) -> int:
     return 1 if bad else 0
 
 
+def check_words(path: str) -> int:
+    """Check translations of computed words kept as JSON ({template: translation})."""
+    import json
+
+    import polib
+
+    bad = 0
+    for msgid, msgstr in json.loads(Path(path).read_text(encoding="utf-8")).items():
+        for p in check_entry(polib.POEntry(msgid=msgid, msgstr=msgstr), [], words=True):
+            bad += 1
+            print(f"{p}\n    {msgid[:100]!r}")
+    print(f"{bad} problem(s)")
+    return 1 if bad else 0
+
+
+def apply_words(path: str) -> int:
+    """Put translations of computed words kept as JSON into words.po (the msgids it has)."""
+    import json
+
+    import polib
+
+    table = json.loads(Path(path).read_text(encoding="utf-8"))
+    po_path = CATALOGUES / f"{WORDS}.po"
+    po = polib.pofile(str(po_path), wrapwidth=0)
+    n = 0
+    for e in po:
+        if e.msgid in table:
+            e.msgstr = table[e.msgid]
+            if "fuzzy" in e.flags:
+                e.flags.remove("fuzzy")
+            n += 1
+    po.save(str(po_path))
+    print(f"{n} of {len(table)} translations applied to {po_path.name}")
+    return 0
+
+
 def stats(paths: Sequence[str]) -> int:
     import polib
 
@@ -468,6 +504,9 @@ def main(argv: Sequence[str]) -> int:
     # further options go to jupyter-book build (default: -W -n --keep-going)
     c = sub.add_parser("compile", help="the .po files to .mo files for the Chinese build")
     c.add_argument("--out", default=str(COMPILED))
+    for name in ("check-words", "apply-words"):
+        w = sub.add_parser(name, help="translations of computed words as JSON {template: translation}")
+        w.add_argument("json")
     for name in ("check", "stats"):
         s = sub.add_parser(name)
         s.add_argument("po", nargs="*", help="catalogues (default: all)")
@@ -483,4 +522,8 @@ def main(argv: Sequence[str]) -> int:
         return 0
     if args.cmd == "check":
         return check(args.po)
+    if args.cmd == "check-words":
+        return check_words(args.json)
+    if args.cmd == "apply-words":
+        return apply_words(args.json)
     return stats(args.po)

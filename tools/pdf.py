@@ -32,7 +32,7 @@ PRINT_CSS = """
 @media print {
   .bd-header, .bd-sidebar-primary, .bd-sidebar-secondary, .bd-footer, .bd-footer-article,
   .bd-footer-content, .header-article, .prev-next-area, .resnotes-pdf, .resnotes-skip-link,
-  .headerlink, .toggle-details__summary .tb-icon, button.toggle-button,
+  .resnotes-lang, .headerlink, .toggle-details__summary .tb-icon, button.toggle-button,
   .cell.tag_hide-input > details.hide { display: none !important; }
   .bd-main, .bd-content, .bd-article-container, .bd-article { max-width: 100% !important;
     width: 100% !important; padding: 0 !important; margin: 0 !important; }

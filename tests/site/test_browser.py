@@ -207,6 +207,29 @@ def test_search_finds_each_chapter_by_its_title(site: Path, server: str, browser
     assert not missing, "\n".join(missing)
 
 
+def test_chinese_search_finds_each_chapter_by_a_chinese_word_of_its_title(
+        site: Path, server: str, browser: Any) -> None:
+    """Sphinx's Chinese search (jieba splits the words) on the Chinese edition, zh/."""
+    import jieba
+
+    missing: list[str] = []
+    chapters = sorted(p.relative_to(site).as_posix() for p in (site / "zh" / "chapters").glob("*.html"))
+    assert len(chapters) == len(_chapter_pages(site)), chapters
+    for path in chapters:
+        soup = BeautifulSoup((site / path).read_text(), "html.parser")
+        title = soup.find("h1").get_text(" ", strip=True).rstrip("#").strip()
+        words = sorted((w for w in jieba.cut(title) if re.fullmatch(r"[\u3400-\u9fff]{2,}", w)),
+                       key=len, reverse=True)
+        assert words, f"{path}: no Chinese word in its title {title!r}"
+        page, _, _ = _visit(browser, server, f"zh/search.html?q={words[0]}")
+        page.wait_for_selector("#search-results .search-summary", timeout=20000)
+        hrefs = page.eval_on_selector_all("#search-results li a", "els => els.map(e => e.getAttribute('href'))")
+        if not any(h and h.split("#")[0].split("?")[0].endswith(path.removeprefix("zh/")) for h in hrefs):
+            missing.append(f"{path}: search for {words[0]!r} gave {hrefs[:5]}")
+        page.context.close()
+    assert not missing, "\n".join(missing)
+
+
 def test_internal_links_resolve(site: Path) -> None:
     broken: list[str] = []
     ids: dict[Path, set[str]] = {}

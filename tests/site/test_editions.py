@@ -1,0 +1,129 @@
+"""The two editions of the built site: the Chinese one at ``zh/`` beside the English one.
+
+Both come from the same notebooks and the same execution (``make book``; see
+``tools/i18n.py``), so a number that the code glued into the text is the same on
+both pages; every page links to its counterpart; the Chinese pages are Chinese,
+down to the theme's own words, and their Colab buttons open Chinese notebooks.
+(The browser checks of the Chinese pages, console, math, images, axe-core and
+search, are in test_browser.py, which visits every page of both.)
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from bs4 import BeautifulSoup
+
+ZH = "zh"
+CJK = re.compile(r"[\u3400-\u9fff]")
+NUMBER = re.compile(r"[-−]?\d+(?:,\d{3})*(?:\.\d+)?(?:[eE][-+]?\d+)?")
+
+
+def _soup(path: Path) -> BeautifulSoup:
+    return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+
+
+def _book_pages(site: Path) -> list[str]:
+    """The English edition's own pages (not the Chinese ones, not generated indexes)."""
+    return sorted(str(p.relative_to(site)) for p in site.rglob("*.html")
+                  if p.relative_to(site).parts[0] not in (ZH, "_static", "_sources", "mathjax", "_images")
+                  and p.name not in ("genindex.html", "search.html", "index.html"))
+
+
+@pytest.fixture(scope="module")
+def zh(site: Path) -> Path:
+    path = site / ZH
+    if not (path / "intro.html").is_file():
+        pytest.fail(f"no Chinese edition at {path}: make book / make test build it with "
+                    "`python -m tools i18n build`", pytrace=False)
+    return path
+
+
+def test_every_page_has_its_chinese_counterpart_and_both_link_to_each_other(site: Path, zh: Path) -> None:
+    problems = []
+    for page in _book_pages(site):
+        if not (zh / page).is_file():
+            problems.append(f"{page}: no Chinese page")
+            continue
+        for edition, path, other in (("en", site / page, zh / page), ("zh", zh / page, site / page)):
+            links = _soup(path).select("p.resnotes-lang a[href]")
+            if len(links) != 1:
+                problems.append(f"{edition} {page}: {len(links)} language switches")
+                continue
+            target = (path.parent / urlsplit(links[0]["href"]).path).resolve()
+            if target != other.resolve():
+                problems.append(f"{edition} {page}: switch goes to {links[0]['href']} ({target})")
+    assert not problems, "\n".join(problems)
+
+
+def _pasted_numbers(path: Path) -> Counter[str]:
+    """Every number inside text that the code glued into the page."""
+    found: Counter[str] = Counter()
+    for span in _soup(path).select("span.pasted-text"):
+        found.update(n.replace("−", "-") for n in NUMBER.findall(span.get_text()))
+    return found
+
+
+def test_glued_numbers_are_identical_in_both_editions(site: Path, zh: Path) -> None:
+    checked, problems = 0, []
+    for page in _book_pages(site):
+        en, cn = _pasted_numbers(site / page), _pasted_numbers(zh / page)
+        checked += sum(en.values())
+        if en != cn:
+            problems.append(f"{page}: only in English {dict(en - cn)}, only in Chinese {dict(cn - en)}")
+    assert not problems, "\n".join(problems)
+    assert checked > 100, f"only {checked} glued numbers found: is glue rendered as pasted-text?"
+
+
+def _english_paragraphs(path: Path) -> list[str]:
+    """Prose of the page (not code, its output, math, tables of results) without any Chinese."""
+    article = _soup(path).select_one("article") or _soup(path)
+    for tag in article.select(".cell_output, .cell_input, pre, code, .math, mjx-container, "
+                              "script, style, .resnotes-lang, .citation, .footnote-list, "
+                              "div.bibliography, .docutils.container"):
+        tag.decompose()
+    found = []
+    for p in article.find_all(["p", "li", "h1", "h2", "h3", "figcaption", "th", "td", "dt"]):
+        text = p.get_text(" ", strip=True)
+        if CJK.search(text):
+            continue
+        words = re.findall(r"[A-Za-z]{3,}", text)
+        if len(words) >= 4:
+            found.append(text[:100])
+    return found
+
+
+def test_chinese_pages_have_no_english_prose(zh: Path, site: Path) -> None:
+    problems = [f"{page}: {text!r}" for page in _book_pages(site)
+                for text in _english_paragraphs(zh / page)]
+    assert not problems, f"{len(problems)} English paragraphs on Chinese pages:\n" + "\n".join(problems[:30])
+
+
+def test_the_english_prose_test_is_not_vacuous(site: Path) -> None:
+    assert len(_english_paragraphs(site / "chapters" / "03_residual_blocks.html")) > 20
+
+
+def test_chinese_pages_say_so_and_the_theme_speaks_chinese(zh: Path) -> None:
+    soup = _soup(zh / "chapters" / "03_residual_blocks.html")
+    assert soup.html.get("lang", "").startswith("zh"), soup.html.get("lang")
+    text = soup.get_text(" ")
+    # the theme's own words (sphinx-book-theme / pydata-sphinx-theme catalogues)
+    assert "搜索" in text or any("搜索" in (i.get("placeholder") or "") for i in soup.find_all("input")), \
+        "the search box is not in Chinese"
+    assert "目录" in text or "内容" in text, "the page's contents heading is not in Chinese"
+    title = soup.find("title").get_text()
+    assert CJK.search(title), title
+
+
+def test_chinese_colab_buttons_open_chinese_notebooks(zh: Path) -> None:
+    problems = []
+    for page in sorted(zh.glob("chapters/*.html")):
+        links = [a["href"] for a in _soup(page).find_all("a", href=True)
+                 if "colab.research.google.com" in a["href"]]
+        if not links or not all(f"/notebooks/zh/{page.stem}.ipynb" in h for h in links):
+            problems.append(f"{page.name}: {links}")
+    assert not problems, "\n".join(problems)
