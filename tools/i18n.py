@@ -227,6 +227,7 @@ def compile_catalogues(out: Path = COMPILED, root: Path = ROOT) -> int:
 # --------------------------------------------------------------------------- build
 
 ZH_TITLE = "resnotes：残差网络与卷积网络的基本运算，逐一实测"
+ZH_AUTHOR = "resnotes 作者"
 
 
 def zh_config(build_root: Path, root: Path = ROOT) -> Path:
@@ -245,6 +246,7 @@ def zh_config(build_root: Path, root: Path = ROOT) -> Path:
     }, root=root)
     cfg = yaml.safe_load(cfg_path.read_text(encoding="utf-8"))
     cfg["title"] = ZH_TITLE
+    cfg["author"] = ZH_AUTHOR
     cfg.setdefault("execute", {})["cache"] = str(build_root / "_build" / ".jupyter_cache")
     html = cfg.setdefault("html", {})
     if html.get("baseurl"):

@@ -127,3 +127,40 @@ def test_chinese_colab_buttons_open_chinese_notebooks(zh: Path) -> None:
         if not links or not all(f"/notebooks/zh/{page.stem}.ipynb" in h for h in links):
             problems.append(f"{page.name}: {links}")
     assert not problems, "\n".join(problems)
+
+
+def test_chinese_pdfs_hold_each_chapters_chinese_title_and_a_glued_number(site: Path, zh: Path) -> None:
+    """The Chinese edition has its PDFs too (CJK fonts: Debian's fonts-noto-cjk)."""
+    from pypdf import PdfReader
+
+    import tools.pdf as pdf
+
+    assert (zh / "pdf" / pdf.BOOK_PDF).is_file(), "no Chinese book PDF"
+    problems = []
+    for page in sorted(zh.glob("chapters/*.html")):
+        reader = PdfReader(zh / "pdf" / pdf.chapter_pdf(f"chapters/{page.stem}"))
+        first = re.sub(r"\s+", "", " ".join((p.extract_text() or "") for p in reader.pages[:2]))
+        soup = _soup(page)
+        title = re.sub(r"^[\d.]+\s*", "", soup.find("h1").get_text(" ", strip=True).rstrip("#").strip())
+        if re.sub(r"\s+", "", title) not in first:
+            problems.append(f"{page.name}: the PDF's first pages lack the title {title!r}")
+        if not CJK.search(first):
+            problems.append(f"{page.name}: no Chinese text in the PDF (missing CJK font?)")
+    assert not problems, "\n".join(problems)
+
+
+def test_chinese_figures_are_described_in_chinese(site: Path, zh: Path) -> None:
+    """Every figure's alt text, computed from the plotted numbers, translated (words.po)."""
+    problems, figures = [], 0
+    for page in sorted(zh.glob("chapters/*.html")):
+        english = [img.get("alt", "") for img in _soup(site / "chapters" / page.name).select("article img")]
+        chinese = [img.get("alt", "") for img in _soup(page).select("article img")]
+        if len(english) != len(chinese):
+            problems.append(f"{page.name}: {len(english)} figures in English, {len(chinese)} in Chinese")
+        for en, cn in zip(english, chinese):
+            figures += 1
+            if not CJK.search(cn) or len(cn) < 15:
+                problems.append(f"{page.name}: alt {cn[:60]!r}")
+            elif Counter(NUMBER.findall(en)) != Counter(NUMBER.findall(cn)):
+                problems.append(f"{page.name}: alt numbers differ: {en[:60]!r} / {cn[:60]!r}")
+    assert figures >= 15 and not problems, "\n".join(problems)
