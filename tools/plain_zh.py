@@ -195,7 +195,7 @@ def _line_starts(text: str) -> list[int]:
     return starts
 
 
-def _inline_span(text: str, lines: list[str], starts: list[int], token: Any, cursor: int, where: str,
+def _inline_span(lines: list[str], starts: list[int], token: Any, cursor: int, where: str,
                  one_line: bool) -> Span:
     """The span of an inline token (a paragraph's, heading's or table cell's text)."""
     content = token.content
@@ -237,7 +237,7 @@ def spans(text: str, where: str = "?") -> list[Span]:
     opened = ""
     for token in _parser().parse(text):
         if token.type == "inline" and token.content.strip() and token.map:
-            span = _inline_span(text, lines, starts, token, cursor, where, opened in ONE_LINE)
+            span = _inline_span(lines, starts, token, cursor, where, opened in ONE_LINE)
             found.append(span)
             cursor = span.end
         elif token.type in ("math_block", "math_block_label"):
