@@ -14,7 +14,7 @@ COMMANDS = {
     "records": "tools.records:main",  # merge the chapters' run records into a JSON file
     "check-data": "tools.check_data:main",  # which Fashion-MNIST copy the book would use
     "student": "tools.student:main",  # student versions of chapters (otter-grader)
-    "plain": "tools.plain:main",  # plain-Jupyter notebooks (notebooks/en) from the chapters
+    "plain": "tools.plain:main",  # plain-Jupyter notebooks (notebooks/en, --lang zh: notebooks/zh)
     "grade": "tools.grade:main",  # grade a class's submissions offline
     "pdf": "tools.pdf:main",  # the built site printed to PDF: the book and each chapter
     "gpu-check": "tools.gpu_check:main",  # the CUDA code paths, chapter 3 at full size, benchmarks

@@ -27,7 +27,9 @@ check cells among them) are dropped. Any MyST role or directive the converter
 does not know is an error, so none can slip through unconverted.
 
 The same :class:`Converter` turns the prose of the student versions
-(``tools/student.py``) into plain Markdown.
+(``tools/student.py``) into plain Markdown, and, with its prose read through
+the Chinese catalogues, writes ``notebooks/zh/`` (``--lang zh``; ``--lang all``
+writes both, as ``make plain`` does; see ``tools/plain_zh.py``).
 """
 
 from __future__ import annotations
@@ -41,7 +43,7 @@ from ast import literal_eval
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Iterator, Sequence
+from typing import Any, Callable, Iterator, Sequence
 
 import yaml
 
@@ -49,7 +51,7 @@ ROOT = Path(__file__).resolve().parent.parent
 OUT = Path("notebooks") / "en"
 
 __all__ = ["ConversionError", "Book", "Converter", "glue_values", "format_glue", "convert_chapter",
-           "write_plain", "with_provenance", "fence_end", "FENCE", "DIRECTIVE", "MYST_ROLE",
+           "conversion", "write_plain", "with_provenance", "fence_end", "FENCE", "DIRECTIVE", "MYST_ROLE",
            "MYST_DIRECTIVE", "main"]
 
 # What counts as MyST markup left in a plain notebook (the tests use these).
@@ -119,6 +121,7 @@ class Book:
     titles: dict[str, str] = field(default_factory=dict)  # docname -> title
     numbers: dict[str, int] = field(default_factory=dict)  # chapter docname -> chapter number
     references: dict[str, Reference] = field(default_factory=dict)
+    exercise_labels: dict[str, str] = field(default_factory=dict)  # exercise label -> "3.1"
 
     @classmethod
     @lru_cache(maxsize=4)
@@ -165,14 +168,17 @@ class Book:
                 if name == "exercise":
                     exercise += 1
                     if "label" in options:
-                        self.labels[options["label"]] = (doc, f"Exercise {self.exercise_number(doc, exercise)}")
+                        number = self.exercise_number(doc, exercise)
+                        self.labels[options["label"]] = (doc, f"Exercise {number}")
+                        self.exercise_labels[options["label"]] = number
 
     def exercise_number(self, doc: str, k: int) -> str:
         """How the book numbers the k-th exercise of a document: "3.2" in chapter 3."""
         return f"{self.numbers[doc]}.{k}" if doc in self.numbers else str(k)
 
-    def url(self, doc: str, anchor: str = "") -> str:
-        return f"{self.base_url}{doc}.html" + (f"#{anchor}" if anchor else "")
+    def url(self, doc: str, anchor: str = "", edition: str = "") -> str:
+        """A page of the published book; ``edition`` is the folder of a translation ("zh/")."""
+        return f"{self.base_url}{edition}{doc}.html" + (f"#{anchor}" if anchor else "")
 
 
 def _pages_url(repository: str) -> str:
@@ -321,7 +327,20 @@ def _quote(text: str) -> str:
 
 
 class Converter:
-    """Turns one chapter's MyST Markdown into plain Markdown (state: exercises, citations)."""
+    """Turns one chapter's MyST Markdown into plain Markdown (state: exercises, citations).
+
+    The converter's own words are :attr:`WORDS`, and the methods between "hooks"
+    and "roles" are where a translated edition (tools/plain_zh.py) changes it:
+    they leave the English edition's text as it is.
+    """
+
+    WORDS = {
+        "exercise": "Exercise {number}",
+        "title_sep": ": ",
+        "solution": "Solution to Exercise {number}",
+        "continued": " (continued)",
+        "solution_code": "Its code is in the code cells that follow, up to the next exercise.",
+    }
 
     def __init__(self, book: Book, doc: str, glue: dict[str, dict[str, Any]], open_solutions: bool = False) -> None:
         self.book = book
@@ -332,6 +351,39 @@ class Converter:
         self.cited: list[str] = []
         self.unresolved: list[str] = []
         self.in_solution: str | None = None
+        self.pasted: list[tuple[str, str]] = []  # (glue key, text) as pasted, in order
+
+    # -- hooks: what a translated edition changes
+    def prose(self, text: str, where: str) -> str:
+        """A chunk of MyST prose (no directives) as plain Markdown."""
+        return self.roles(text, where)
+
+    def title(self, text: str, where: str) -> str:
+        """An exercise's or admonition's title (the directive's argument) as plain Markdown."""
+        return self.roles(text, where)
+
+    def computed(self, text: str, where: str) -> str:
+        """A glued value's text as pasted (the English edition pastes it as it is)."""
+        return text
+
+    def link(self, doc: str, anchor: str = "") -> str:
+        """The URL of a page (and anchor) of the book."""
+        return self.book.url(doc, anchor)
+
+    def label_text(self, label: str, where: str) -> str:
+        """What a reference to ``label`` reads when it gives no title: a heading, "Exercise 3.1"."""
+        return self.book.labels[label][1]
+
+    def doc_title(self, doc: str, where: str) -> str:
+        return self.book.titles[doc]
+
+    def admonition_title(self, name: str) -> str:
+        """The title of an admonition that has none of its own ("Note" for ``{note}``)."""
+        return name.capitalize()
+
+    def provenance(self) -> str:
+        """The line under the chapter's title: where its numbers come from."""
+        return provenance_line(self.book, self.doc)
 
     # -- roles
     def roles(self, text: str, where: str) -> str:
@@ -368,10 +420,11 @@ class Converter:
             if name == "glue:md":
                 if "text/markdown" not in data:
                     raise ConversionError(f"{where}: glue {key!r} has no text/markdown")
-                return str(data["text/markdown"]).strip()
+                return self._paste(key, str(data["text/markdown"]).strip(), where)
             if "text/plain" not in data:
                 raise ConversionError(f"{where}: glue {key!r} has no text/plain to paste")
-            return format_glue(str(data["text/plain"]), spec if name == "glue:text" else "")
+            return self._paste(key, format_glue(str(data["text/plain"]), spec if name == "glue:text" else ""),
+                               where)
         if name in ("footcite:p", "footcite:t", "cite:p", "cite:t", "footcite", "cite"):
             keys = [k.strip() for k in text.split(",") if k.strip()]
             refs = []
@@ -393,17 +446,23 @@ class Converter:
                 doc = _normalise(doc)
                 if doc not in self.book.titles:
                     raise ConversionError(f"{where}: {{doc}}`{text}` names no document of the book")
-                return f"[{title or self.book.titles[doc]}]({self.book.url(doc)})"
+                return f"[{title or self.doc_title(doc, where)}]({self.link(doc)})"
             if target not in self.book.labels:
                 raise ConversionError(f"{where}: {{{name}}}`{text}`: unknown label {target!r}")
-            doc, label_text = self.book.labels[target]
+            doc = self.book.labels[target][0]
+            label_text = self.label_text(target, where)
             if name == "numref" and title:
                 title = title.replace("%s", label_text.split()[-1]).replace("{number}", label_text.split()[-1])
-            return f"[{title or label_text}]({self.book.url(doc, target)})"
+            return f"[{title or label_text}]({self.link(doc, target)})"
         if name == "math":
             return f"${text}$"
         raise ConversionError(f"{where}: the MyST role {{{name}}} has no plain-Markdown form yet "
                               "(add it to tools/plain.py)")
+
+    def _paste(self, key: str, text: str, where: str) -> str:
+        pasted = self.computed(text, where)
+        self.pasted.append((key, pasted))
+        return pasted
 
     # -- directives
     def markdown(self, text: str, where: str, student: bool = False) -> str:
@@ -419,8 +478,7 @@ class Converter:
         def flush() -> None:
             nonlocal details
             if details is not None and not student and self.in_solution:
-                note = ("Its code is in the code cells that follow, up to the next exercise."
-                        if opened_here else "")
+                note = self.WORDS["solution_code"] if opened_here else ""
                 parts.append(self._details([*details, note], self.in_solution, continued=not opened_here))
             details = None
 
@@ -431,9 +489,9 @@ class Converter:
                 if not chunk.strip():
                     continue
                 if self.in_solution:
-                    details = (details or []) + [self.roles(chunk, where)]
+                    details = (details or []) + [self.prose(chunk, where)]
                 else:
-                    parts.append(self.roles(chunk, where))
+                    parts.append(self.prose(chunk, where))
                 continue
             _, name, arg, options, body = block
             flush()
@@ -448,12 +506,13 @@ class Converter:
     def _details(self, prose: list[str], label: str, continued: bool = False) -> str:
         number = self.exercises.get(label, "?")
         inner = "\n\n".join(p for p in prose if p.strip())
-        summary = f"Solution to Exercise {number}" + (" (continued)" if continued else "")
+        summary = self.WORDS["solution"].format(number=number) + (self.WORDS["continued"] if continued else "")
         tag = "<details open>" if self.open_solutions else "<details>"
         return f"{tag}\n<summary>{summary}</summary>\n\n{inner}\n\n</details>"
 
     def exercise_heading(self, label: str, title: str = "") -> str:
-        return f"### Exercise {self.exercises[label]}" + (f": {self.roles(title, label)}" if title else "")
+        heading = self.WORDS["exercise"].format(number=self.exercises[label])
+        return f"### {heading}" + (f"{self.WORDS['title_sep']}{self.title(title, label)}" if title else "")
 
     def directive(self, name: str, arg: str, options: dict[str, str], body: str, where: str,
                   student: bool) -> str:
@@ -467,11 +526,11 @@ class Converter:
             self.in_solution = None
             return ""
         if name in ADMONITIONS:
-            title = arg if name == "admonition" else (arg or name.capitalize())
+            title = self.title(arg, where) if arg else ("" if name == "admonition" else self.admonition_title(name))
             inner = self.markdown(body, where, student)
-            if title.strip().lower() == "learning objectives":
-                return f"**{self.roles(title, where)}**\n\n{inner}"
-            return _quote(f"**{self.roles(title, where)}**\n\n{inner}" if title else inner)
+            if arg.strip().lower() == "learning objectives":
+                return f"**{title}**\n\n{inner}"
+            return _quote(f"**{title}**\n\n{inner}" if title else inner)
         if name == "footbibliography":
             if not self.cited:
                 return ""
@@ -520,16 +579,28 @@ def _visible_outputs(outputs: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [o for o in outputs if not o.get("metadata", {}).get("scrapbook", {}).get("mime_prefix")]
 
 
+BY = "python -m tools plain (do not edit: edit the chapter, then make plain)"
+
+
 def convert_chapter(path: Path, book: Book | None = None, answer_key: bool = False) -> dict[str, Any]:
     """The plain notebook of one chapter notebook (see the module's docstring).
 
     ``answer_key``: the instructors' version (tools/student.py's ``master/``):
     solutions open, solution code not collapsed, and the check cells kept.
     """
-    book = book or Book.load(ROOT)
+    return conversion(path, book or Book.load(ROOT), answer_key)[0]
+
+
+def conversion(path: Path, book: Book, answer_key: bool = False,
+               converter: Callable[..., Converter] = Converter, by: str = BY) -> tuple[dict[str, Any], Converter]:
+    """:func:`convert_chapter`'s notebook and the converter that made it (what it pasted).
+
+    ``converter`` is called as ``converter(book, doc, glue, open_solutions=...)``: a translated
+    edition passes its own (tools/plain_zh.py); ``by`` is what the metadata says made the file.
+    """
     nb = json.loads(path.read_text())
     doc = f"chapters/{path.stem}"
-    conv = Converter(book, doc, glue_values(nb), open_solutions=answer_key)
+    conv = converter(book, doc, glue_values(nb), open_solutions=answer_key)
     cells: list[dict[str, Any]] = []
     first_markdown = True
     for index, cell in enumerate(nb["cells"]):
@@ -540,7 +611,7 @@ def convert_chapter(path: Path, book: Book | None = None, answer_key: bool = Fal
         if cell["cell_type"] == "markdown":
             text = conv.markdown(_src(cell), where)
             if first_markdown:
-                line = provenance_line(book, doc)
+                line = conv.provenance()
                 if answer_key:
                     line = ("**Answer key, for instructors only**: every solution, with the check "
                             "cells (tagged `check`) that the autograder's hidden tests run.\n\n" + line)
@@ -560,10 +631,9 @@ def convert_chapter(path: Path, book: Book | None = None, answer_key: bool = Fal
     if conv.in_solution:
         raise ConversionError(f"{path.name}: solution-start {conv.in_solution} has no solution-end")
     metadata = copy.deepcopy(nb.get("metadata", {}))
-    metadata["resnotes"] = {"generated_from": f"chapters/{path.name}",
-                            "by": "python -m tools plain (do not edit: edit the chapter, then make plain)"}
+    metadata["resnotes"] = {"generated_from": f"chapters/{path.name}", "by": by}
     return {"cells": cells, "metadata": metadata, "nbformat": nb.get("nbformat", 4),
-            "nbformat_minor": nb.get("nbformat_minor", 5)}
+            "nbformat_minor": nb.get("nbformat_minor", 5)}, conv
 
 
 def dumps(nb: dict[str, Any]) -> str:
@@ -582,18 +652,38 @@ def write_plain(chapters: Sequence[Path], out: Path) -> list[Path]:
 
 
 def main(argv: Sequence[str]) -> int:
-    """``python -m tools plain [CHAPTER ...] [--out DIR]``."""
+    """``python -m tools plain [CHAPTER ...] [--lang en|zh|all] [--out DIR] [--allow-missing]``."""
     from tools.student import StudentError, find_chapters
 
     parser = argparse.ArgumentParser(prog="python -m tools plain",
                                      description="Plain-Jupyter notebooks (Colab, JupyterLab, GitHub) "
                                                  "from the chapter notebooks.")
     parser.add_argument("chapters", nargs="*", help="chapter numbers or names (default: every chapter)")
-    parser.add_argument("--out", type=Path, default=ROOT / OUT, help=f"output folder (default: {OUT})")
+    parser.add_argument("--lang", choices=("en", "zh", "all"), default="en",
+                        help="en: notebooks/en; zh: notebooks/zh, the prose through locale/zh_CN "
+                             "(tools/plain_zh.py); all: both (make plain)")
+    parser.add_argument("--out", type=Path, help="output folder (default: notebooks/<lang>; one language only)")
+    parser.add_argument("--locale", type=Path, default=ROOT / "locale",
+                        help="the catalogues' folder for --lang zh (default: locale)")
+    parser.add_argument("--allow-missing", action="store_true",
+                        help="--lang zh: keep the English of messages without a translation (development "
+                             "only: never commit such notebooks) instead of failing")
     args = parser.parse_args(list(argv))
+    langs = ["en", "zh"] if args.lang == "all" else [args.lang]
+    if args.out and len(langs) > 1:
+        parser.error("--out names the folder of one language")
     try:
-        for target in write_plain(find_chapters(args.chapters, ROOT), args.out):
-            print(f"wrote {target}")
+        chapters = find_chapters(args.chapters, ROOT)
+        for lang in langs:
+            out = args.out or ROOT / "notebooks" / lang
+            if lang == "en":
+                for target in write_plain(chapters, out):
+                    print(f"wrote {target}")
+                continue
+            from tools.plain_zh import write_plain_zh
+
+            for target, missing in write_plain_zh(chapters, out, args.locale, args.allow_missing):
+                print(f"wrote {target}" + (f" ({missing} message(s) left in English)" if missing else ""))
     except (ConversionError, StudentError) as e:
         print(f"error: {e}", file=sys.stderr)
         return 1
