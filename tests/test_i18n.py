@@ -81,6 +81,8 @@ def test_glue_roles_are_rewritten_to_the_cross_document_form(tmp_path: Path) -> 
         "经过 {glue:}`03_residual_blocks.ipynb::ch3_epochs` 轮，准确率为 "
         "{glue:text}`03_residual_blocks.ipynb::ch3_test_acc:.1%`，见 {ref}`sec-x`。")
     assert rewrite_glue("{glue:text}`other.ipynb::k`", "x.ipynb") == "{glue:text}`other.ipynb::k`"
+    # a text role without a format gets the default one: myst-nb splits at the last colon
+    assert rewrite_glue("{glue:text}`ch6_span`", "06_scale.ipynb") == "{glue:text}`06_scale.ipynb::ch6_span:s`"
     # compiled: the notebook page's catalogue holds the cross-document form, other pages' do not
     root = tmp_path / "book"
     (root / "chapters").mkdir(parents=True)
@@ -102,8 +104,9 @@ def test_glue_roles_are_rewritten_to_the_cross_document_form(tmp_path: Path) -> 
 @pytest.mark.parametrize("text, template, numbers", [
     ("holds on 2 of 3 seeds", "holds on {0} of {1} seeds", ["2", "3"]),
     ("86.2% to 86.3%", "{0}% to {1}%", ["86.2", "86.3"]),
-    ("ResNet-18 at 1x1 with lr 0.05 and 4.1e-05", "ResNet-18 at {0}x1 with lr {1} and {2}",
-     ["1", "0.05", "4.1e-05"]),
+    # a model's depth is a number too: one template serves ResNet-18 and ResNet-34
+    ("ResNet-18 at 1x1 with lr 0.05 and 4.1e-05", "ResNet-{0} at {1}x1 with lr {2} and {3}",
+     ["18", "1", "0.05", "4.1e-05"]),
     ("loss -0.25 over 1,024 images {set}", "loss {0} over {1} images {{set}}", ["-0.25", "1,024"]),
 ])
 def test_computed_words_become_templates_and_back(text: str, template: str, numbers: list[str]) -> None:

@@ -121,7 +121,8 @@ def _sample(node: Any) -> str | None:
 
 def choose_wordings(root: Path = ROOT) -> set[str]:
     """Every wording a chapter may glue through ``Claim.choose`` (all three outcomes, not
-    only the one this build's data picked), as templates: a smaller run may pick another."""
+    only the one this build's data picked) or as either branch of a conditional
+    (``glue(key, "below" if ... else "above")``), as templates: a smaller run may pick another."""
     import ast
     import json
 
@@ -136,23 +137,59 @@ def choose_wordings(root: Path = ROOT) -> set[str]:
             code = "\n".join("" if line.lstrip().startswith(("%", "!")) else line
                               for line in source.splitlines())
             for node in ast.walk(ast.parse(code)):
-                if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
-                        and node.func.attr == "choose"):
-                    for kw in node.keywords:
-                        text = _sample(kw.value)
-                        if text and zh_words.needs_translation(text):
-                            found.add(zh_words.template(text)[0])
+                if not isinstance(node, ast.Call):
+                    continue
+                name = getattr(node.func, "attr", None) or getattr(node.func, "id", None)
+                if name == "choose":
+                    values = [kw.value for kw in node.keywords]
+                elif name == "glue" and len(node.args) > 1:
+                    # glue("key", "below" if ... else "above"): both branches
+                    values, todo = [], [node.args[1]]
+                    while todo:
+                        v = todo.pop()
+                        if isinstance(v, ast.IfExp):
+                            todo += [v.body, v.orelse]
+                        else:
+                            values.append(v)
+                else:
+                    continue
+                for value in values:
+                    text = _sample(value)
+                    if text and zh_words.needs_translation(text):
+                        found.add(zh_words.template(text)[0])
+    return found
+
+
+def stored_words(root: Path = ROOT) -> set[str]:
+    """Glued text in the chapters' stored outputs (the book-size run that the plain notebooks
+    show) and the data set's class names (a chapter glues one, whichever the run picks)."""
+    import json
+    from ast import literal_eval
+
+    from resnotes.data import CLASSES
+    from tools.plain import glue_values
+
+    found = {name for name in CLASSES if zh_words.needs_translation(name)}
+    for path in sorted((root / "chapters").glob("*.ipynb")):
+        for bundle in glue_values(json.loads(path.read_text(encoding="utf-8"))).values():
+            try:
+                value = literal_eval(bundle.get("text/plain", ""))
+            except (SyntaxError, ValueError):
+                continue
+            if isinstance(value, str) and zh_words.needs_translation(value):
+                found.add(zh_words.template(value)[0])
     return found
 
 
 def words_pot(used: Path | None, pot: Path, root: Path = ROOT) -> int:
     """``words.pot``: the computed English texts that the Chinese build looked up (its list,
-    ``words-used.json``) and every wording of ``Claim.choose``, as templates."""
+    ``words-used.json``), every wording of ``Claim.choose`` and the glued text of the stored
+    outputs, as templates."""
     import json
 
     import polib
 
-    found = choose_wordings(root)
+    found = choose_wordings(root) | stored_words(root)
     if used is not None:
         for keys in json.loads(used.read_text(encoding="utf-8")).values():
             found.update(keys)
@@ -172,11 +209,11 @@ def extract(zh_build: Path | None = None) -> int:
     shutil.rmtree(POT_DIR, ignore_errors=True)
     _run([_bin("jupyter-book"), "build", ".", "--builder", "custom", "--custom-builder", "gettext",
           "--config", str(cfg), "--path-output", str(ROOT / "_build" / "gettext")])
-    used: Path | None = (zh_build or ROOT / "_build" / "zh" / "_build") / WORDS_USED
-    if not used.is_file():
-        print(f"note: {used} is missing (build the Chinese edition once: make book); "
+    listed = (zh_build or ROOT / "_build" / "zh" / "_build") / WORDS_USED
+    if not listed.is_file():
+        print(f"note: {listed} is missing (build the Chinese edition once: make book); "
               "words.pot holds only the wordings of Claim.choose")
-        used = None
+    used = listed if listed.is_file() else None
     print(f"words.pot: {words_pot(used, POT_DIR / (WORDS + '.pot'))} computed texts")
     _run([_bin("sphinx-intl"), "update", "-p", str(POT_DIR), "-l", LANGUAGE, "-d", str(LOCALE),
           "-w", "0"])
@@ -194,6 +231,10 @@ def rewrite_glue(text: str, notebook: str) -> str:
         role, content = m.group(1), m.group(2)
         if "::" in content:
             return m.group(0)
+        if role == "glue:text" and ":" not in content:
+            # myst-nb splits a text role at its last colon: without a format the
+            # cross-document form would lose its key, so give it the default, s
+            content += ":s"
         return "{%s}`%s::%s`" % (role, notebook, content)
 
     return GLUE_ROLE.sub(one, text)
@@ -272,8 +313,10 @@ def build_zh(build_root: Path, sphinx_args: Sequence[str] = ("-W", "-n", "--keep
     cfg = zh_config(build_root)
     out = build_root / "_build" / "zh"
     env = {k: v for k, v in os.environ.items() if k != "RESNOTES_PROGRESS"}
-    done = subprocess.run([_bin("jupyter-book"), "build", ".", *sphinx_args, "--config", str(cfg),
-                           "--path-output", str(out)], cwd=ROOT, env=env)
+    # --all: Sphinx does not notice that a compiled catalogue changed, and would keep a
+    # page's earlier translation; every page is re-read (from the cache: nothing executes)
+    done = subprocess.run([_bin("jupyter-book"), "build", ".", "--all", *sphinx_args, "--config",
+                           str(cfg), "--path-output", str(out)], cwd=ROOT, env=env)
     if done.returncode:
         return done.returncode
     site = build_root / "_build" / "html" / "zh"
