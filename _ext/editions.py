@@ -131,6 +131,30 @@ class TranslateComputedText(SphinxPostTransform):
                 image["alt"] = words(image["alt"], doc, image)
 
 
+def _captions(app: Sphinx, doctree: nodes.document) -> None:
+    """Chinese edition: the table of contents' part captions (sphinx-external-toc adds the
+    toctrees after Sphinx has translated the page, so their captions need this)."""
+    if app.config.resnotes_edition != "zh":
+        return
+    from sphinx import addnodes
+
+    trees = [t for t in doctree.findall(addnodes.toctree) if t.get("caption")]
+    if not trees:
+        return
+    import polib
+
+    po = Path(app.srcdir) / "locale" / app.config.language / "LC_MESSAGES" / f"{app.env.docname}.po"
+    table = ({e.msgid: e.msgstr for e in polib.pofile(str(po)) if e.msgstr and "fuzzy" not in e.flags}
+             if po.is_file() else {})
+    for tree in trees:
+        caption = tree["caption"]
+        if caption in table:
+            tree["caption"] = table[caption]
+        else:
+            LOGGER.warning("untranslated part caption %r (run `make locale`, then translate)", caption,
+                           location=tree, type="resnotes", subtype="untranslated")
+
+
 def _catalogue_ids(app: Sphinx, docname: str) -> dict[str, bool] | None:
     """The English messages of a page's catalogue (``locale/zh_CN/LC_MESSAGES/<page>.po``),
     each with whether it has a translation that is not fuzzy."""
@@ -228,6 +252,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_config_value("resnotes_other_edition", "zh/", "html", [str])
     app.connect("builder-inited", _setup_words)
     app.connect("doctree-read", _untranslated)
+    app.connect("doctree-read", _captions)
     app.add_post_transform(TranslateComputedText)
     app.connect("html-page-context", _switch, priority=950)  # after site_fixes' 900
     app.connect("build-finished", _save_used)

@@ -267,7 +267,7 @@ def compile_catalogues(out: Path = COMPILED, root: Path = ROOT) -> int:
 
 # --------------------------------------------------------------------------- build
 
-ZH_TITLE = "resnotes：残差网络与卷积网络的基本运算，逐一实测"
+ZH_TITLE = "resnotes：残差网络与 CNN 操作，用实测说话"  # the intro's title in intro.po
 ZH_AUTHOR = "resnotes 作者"
 
 
@@ -284,6 +284,9 @@ def zh_config(build_root: Path, root: Path = ROOT) -> Path:
         "resnotes_words_po": str(root / "locale" / LANGUAGE / "LC_MESSAGES" / f"{WORDS}.po"),
         "resnotes_run_records": str(build_root / "_build" / "run-records"),
         "resnotes_plain_notebooks": "notebooks/zh",
+        # myst-nb's buttons on folded code cells ({type}: source or outputs, in English)
+        "nb_code_prompt_show": "显示代码单元格",
+        "nb_code_prompt_hide": "隐藏代码单元格",
     }, root=root)
     cfg = yaml.safe_load(cfg_path.read_text(encoding="utf-8"))
     cfg["title"] = ZH_TITLE
