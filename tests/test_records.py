@@ -60,7 +60,8 @@ def test_a_plain_book_build_turns_progress_bars_off_before_any_notebook_runs(
     assert spec and spec.loader
     ext = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(ext)
-    app = types.SimpleNamespace(outdir=str(tmp_path / "_build" / "html"))
+    app = types.SimpleNamespace(outdir=str(tmp_path / "_build" / "html"),
+                                config=types.SimpleNamespace(resnotes_run_records=""))
     monkeypatch.delenv("RESNOTES_PROGRESS", raising=False)
     monkeypatch.delenv(RECORDS_ENV_VAR, raising=False)
     ext._set_env(app)

@@ -38,7 +38,8 @@ def test_the_package_itself_has_no_commands_and_says_where_they_are() -> None:
     done = subprocess.run([sys.executable, "-m", "resnotes", "student"], capture_output=True,
                           text=True, cwd=ROOT)
     assert done.returncode == 2 and "python -m tools --help" in done.stderr
-    assert set(tools_main.COMMANDS) == {"records", "check-data", "student", "plain", "grade", "pdf", "gpu-check"}
+    assert set(tools_main.COMMANDS) == {"records", "check-data", "student", "plain", "grade", "pdf", "gpu-check",
+                                        "i18n"}
 
 
 def test_every_command_names_a_function_that_exists() -> None:
