@@ -167,10 +167,16 @@ def _evidence(c: dict[str, Any], tr: Any = str) -> str:
     return f"{tr(c['relation'])} ({numbers})" if numbers else tr(c["relation"])
 
 
+#: What the ledger says of a claim's requirement, and of a contradicted claim (make locale
+#: puts these in words.po: the Chinese edition translates them).
+KINDS = {"all": "checked: must hold on every one", "any": "checked: must hold on at least one",
+         None: "reported, wording chosen from the data"}
+CONTRADICTED = "CONTRADICTED"
+
+
 def _verdict(c: dict[str, Any], tr: Any = str) -> str:
-    kind = {"all": "checked: must hold on every one", "any": "checked: must hold on at least one",
-            None: "reported, wording chosen from the data"}[c["require"]]
-    mark = tr("CONTRADICTED") + ", " if c["contradicted"] else ""
+    kind = KINDS[c["require"]]
+    mark = tr(CONTRADICTED) + ", " if c["contradicted"] else ""
     return f"{tr(c['verdict'])} ({mark}{tr(kind)})"
 
 

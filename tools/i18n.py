@@ -181,6 +181,21 @@ def stored_words(root: Path = ROOT) -> set[str]:
     return found
 
 
+def verdict_words() -> set[str]:
+    """Every form of a claim's verdict (resnotes.Claim.verdict, for seeds and repeats, any
+    outcome) and the ledger's words for a claim's kind: a run may give any of them."""
+    from resnotes.claims import Claim, compare
+    from run_records import CONTRADICTED, KINDS
+
+    found = {CONTRADICTED, *KINDS.values()}
+    for unit in ("seed", "repeat"):
+        for n, k in ((1, 1), (1, 0), (2, 2), (3, 3), (3, 0), (3, 2)):
+            a = [1.0] * k + [0.0] * (n - k)
+            claim = Claim("ch0_x", "x", compare(a, ">", [0.5] * n, unit=unit), None, "smoke")
+            found.add(zh_words.template(claim.verdict)[0])
+    return found
+
+
 def words_pot(used: Path | None, pot: Path, root: Path = ROOT) -> int:
     """``words.pot``: the computed English texts that the Chinese build looked up (its list,
     ``words-used.json``), every wording of ``Claim.choose`` and the glued text of the stored
@@ -189,7 +204,7 @@ def words_pot(used: Path | None, pot: Path, root: Path = ROOT) -> int:
 
     import polib
 
-    found = choose_wordings(root) | stored_words(root)
+    found = choose_wordings(root) | stored_words(root) | verdict_words()
     if used is not None:
         for keys in json.loads(used.read_text(encoding="utf-8")).values():
             found.update(keys)
