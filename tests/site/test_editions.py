@@ -92,7 +92,9 @@ def test_glued_numbers_are_identical_in_both_editions(site: Path, zh: Path) -> N
     for page in _book_pages(site):
         en, cn = _pasted_numbers(site / page), _pasted_numbers(zh / page)
         checked += sum(en.values())
-        cn = Counter({n: k for n, k in cn.items() if not (n in own and n not in en)})
+        # a number that a translation writes itself (1/{0}) may come on top of the glued ones
+        cn = Counter({n: (min(k, en[n]) if n in own else k) for n, k in cn.items()})
+        cn = +cn
         if en != cn:
             problems.append(f"{page}: only in English {dict(en - cn)}, only in Chinese {dict(cn - en)}")
     assert not problems, "\n".join(problems)
