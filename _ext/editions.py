@@ -52,12 +52,8 @@ class Words:
         self.used: dict[str, set[str]] = {}
         self.missing: set[str] = set()
         self._lock = threading.Lock()
-        if po is not None and po.is_file():
-            import polib
-
-            for e in polib.pofile(str(po)):
-                if e.msgstr and not e.obsolete and "fuzzy" not in e.flags:
-                    self.table[e.msgid] = e.msgstr
+        if po is not None:
+            self.table = zh_words.read_catalogue(po)[0]
 
     def __call__(self, text: str, docname: str = "", location: Any = None) -> str:
         if not zh_words.needs_translation(text):
@@ -138,15 +134,8 @@ def _captions(app: Sphinx, doctree: nodes.document) -> None:
         return
     from sphinx import addnodes
 
-    trees = [t for t in doctree.findall(addnodes.toctree) if t.get("caption")]
-    if not trees:
-        return
-    import polib
-
-    po = Path(app.srcdir) / "locale" / app.config.language / "LC_MESSAGES" / f"{app.env.docname}.po"
-    table = ({e.msgid: e.msgstr for e in polib.pofile(str(po)) if e.msgstr and "fuzzy" not in e.flags}
-             if po.is_file() else {})
-    for tree in trees:
+    table = _page_catalogue(app, app.env.docname)[0]
+    for tree in (t for t in doctree.findall(addnodes.toctree) if t.get("caption")):
         caption = tree["caption"]
         if caption in table:
             tree["caption"] = table[caption]
@@ -155,16 +144,13 @@ def _captions(app: Sphinx, doctree: nodes.document) -> None:
                            location=tree, type="resnotes", subtype="untranslated")
 
 
-def _catalogue_ids(app: Sphinx, docname: str) -> dict[str, bool] | None:
-    """The English messages of a page's catalogue (``locale/zh_CN/LC_MESSAGES/<page>.po``),
-    each with whether it has a translation that is not fuzzy."""
-    cache = app.__dict__.setdefault("_resnotes_ids", {})
+def _page_catalogue(app: Sphinx, docname: str) -> tuple[dict[str, str], set[str]]:
+    """A page's catalogue (``locale/zh_CN/LC_MESSAGES/<page>.po``), read once per build:
+    its usable translations and all its English messages."""
+    cache = app.__dict__.setdefault("_resnotes_catalogues", {})
     if docname not in cache:
-        import polib
-
-        po = Path(app.srcdir) / "locale" / app.config.language / "LC_MESSAGES" / f"{docname}.po"
-        cache[docname] = ({e.msgid: bool(e.msgstr) and "fuzzy" not in e.flags
-                           for e in polib.pofile(str(po)) if not e.obsolete} if po.is_file() else None)
+        cache[docname] = zh_words.read_catalogue(
+            Path(app.srcdir) / "locale" / app.config.language / "LC_MESSAGES" / f"{docname}.po")
     return cache[docname]
 
 
@@ -186,13 +172,12 @@ def _untranslated(app: Sphinx, doctree: nodes.document) -> None:
         return
     from sphinx.util.nodes import extract_messages
 
-    docname = app.env.docname
-    known = _catalogue_ids(app, docname)
+    translated, known = _page_catalogue(app, app.env.docname)
     for node, msg in extract_messages(doctree):
         if node.get("translated") or _in_output(node) or not zh_words.LETTERS.search(msg):
             continue
-        if known is None or not known.get(msg, False):
-            where = ("no catalogue" if known is None else "not in its catalogue" if msg not in known
+        if msg not in translated:
+            where = ("no catalogue" if not known else "not in its catalogue" if msg not in known
                      else "untranslated or fuzzy in its catalogue")
             LOGGER.warning("untranslated (%s: run `make locale`, then translate): %r", where,
                            msg[:120], location=node, type="resnotes", subtype="untranslated")

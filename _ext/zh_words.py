@@ -9,13 +9,15 @@ of the English text is replaced by a numbered placeholder (``{0}``, ``{1}``, ...
 so that one message covers every size and every seed, and the translated text gets
 back exactly the numbers that the English one shows.
 
-This module is the one definition of that template form; the Sphinx extension
-``editions`` and ``python -m tools i18n`` both import it.
+This module is the one definition of that template form, and the one reader of a
+catalogue's usable translations; the Sphinx extension ``editions``, ``python -m tools
+i18n`` and the Chinese plain notebooks (``tools/plain_zh.py``) import it.
 """
 
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 # A number as the book prints it: 3, -0.25, 1,024, 4.1e-05, 2.3x (the x stays text).
 # Not a digit inside a name (ResNet-18 keeps "ResNet-", 1x1 gives {0}x{1}, x_L none).
@@ -59,3 +61,21 @@ def needs_translation(text: str) -> bool:
 def placeholders(text: str) -> list[int]:
     """The placeholder numbers of a template, sorted (for the catalogue's checks)."""
     return sorted(int(i) for i in PLACEHOLDER.findall(text.replace("{{", "").replace("}}", "")))
+
+
+def read_catalogue(path: Path) -> tuple[dict[str, str], set[str]]:
+    """A ``.po`` file's usable translations (not empty, not fuzzy) and all its live messages;
+    both empty when the file does not exist."""
+    translated: dict[str, str] = {}
+    messages: set[str] = set()
+    if not path.is_file():
+        return translated, messages
+    import polib
+
+    for e in polib.pofile(str(path)):
+        if e.obsolete:
+            continue
+        messages.add(e.msgid)
+        if e.msgstr and "fuzzy" not in e.flags:
+            translated[e.msgid] = e.msgstr
+    return translated, messages

@@ -71,9 +71,10 @@ GETTEXT_SETTINGS = {"gettext_compact": False, "gettext_location": False, "gettex
 
 
 def derived_config(out: Path, changes: dict[str, Any], execute: str | None = None,
-                   root: Path = ROOT) -> Path:
+                   root: Path = ROOT, top: dict[str, Any] | None = None) -> Path:
     """A copy of ``_config.yml`` at ``out/_config.yml`` with ``changes`` made to its Sphinx
-    config; paths that Jupyter Book takes relative to the config file made absolute."""
+    config and ``top`` to its own keys (a dict merged into the key's); paths that Jupyter
+    Book takes relative to the config file made absolute."""
     cfg = yaml.safe_load((root / "_config.yml").read_text(encoding="utf-8"))
     sphinx = cfg.setdefault("sphinx", {})
     sphinx["local_extensions"] = {k: str((root / v).resolve())
@@ -84,6 +85,8 @@ def derived_config(out: Path, changes: dict[str, Any], execute: str | None = Non
     config.update(changes)
     if execute is not None:
         cfg.setdefault("execute", {})["execute_notebooks"] = execute
+    for key, value in (top or {}).items():
+        cfg[key] = {**cfg.get(key, {}), **value} if isinstance(value, dict) else value
     out.mkdir(parents=True, exist_ok=True)
     path = out / "_config.yml"
     path.write_text(yaml.safe_dump(cfg, allow_unicode=True, sort_keys=False), encoding="utf-8")
@@ -290,7 +293,8 @@ def zh_config(build_root: Path, root: Path = ROOT) -> Path:
     """The Chinese edition's ``_config.yml``: the English one in Chinese, reading the English
     build's jupyter-cache and run records (the same executions), and the compiled catalogues."""
     build_root = build_root.resolve()
-    cfg_path = derived_config(build_root / "_build" / "zh", {
+    baseurl = yaml.safe_load((root / "_config.yml").read_text(encoding="utf-8")).get("html", {}).get("baseurl")
+    return derived_config(build_root / "_build" / "zh", {
         **GETTEXT_SETTINGS,
         "language": LANGUAGE,
         "locale_dirs": [str(build_root / "_build" / "zh" / "locale")],
@@ -302,16 +306,11 @@ def zh_config(build_root: Path, root: Path = ROOT) -> Path:
         # myst-nb's buttons on folded code cells ({type}: source or outputs, in English)
         "nb_code_prompt_show": "显示代码单元格",
         "nb_code_prompt_hide": "隐藏代码单元格",
-    }, root=root)
-    cfg = yaml.safe_load(cfg_path.read_text(encoding="utf-8"))
-    cfg["title"] = ZH_TITLE
-    cfg["author"] = ZH_AUTHOR
-    cfg.setdefault("execute", {})["cache"] = str(build_root / "_build" / ".jupyter_cache")
-    html = cfg.setdefault("html", {})
-    if html.get("baseurl"):
-        html["baseurl"] = html["baseurl"].rstrip("/") + "/zh/"
-    cfg_path.write_text(yaml.safe_dump(cfg, allow_unicode=True, sort_keys=False), encoding="utf-8")
-    return cfg_path
+    }, root=root, top={
+        "title": ZH_TITLE, "author": ZH_AUTHOR,
+        "execute": {"cache": str(build_root / "_build" / ".jupyter_cache")},
+        "html": {"baseurl": baseurl.rstrip("/") + "/zh/"} if baseurl else {},
+    })
 
 
 def build_zh(build_root: Path, sphinx_args: Sequence[str] = ("-W", "-n", "--keep-going")) -> int:

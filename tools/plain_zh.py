@@ -67,21 +67,6 @@ ONE_LINE = {"heading_open", "th_open", "td_open", "dt_open"}
 # Catalogues
 
 
-def _entries(path: Path) -> tuple[dict[str, str], set[str]]:
-    """A catalogue's usable translations (not empty, not fuzzy) and all its live messages."""
-    import polib
-
-    translated: dict[str, str] = {}
-    messages: set[str] = set()
-    for e in polib.pofile(str(path)):
-        if e.obsolete:
-            continue
-        messages.add(e.msgid)
-        if e.msgstr and "fuzzy" not in e.flags:
-            translated[e.msgid] = e.msgstr
-    return translated, messages
-
-
 @dataclass
 class Catalogues:
     """The zh_CN catalogues of a locale folder, loaded when first asked: one per page, and words."""
@@ -95,8 +80,7 @@ class Catalogues:
 
     def _load(self, name: str) -> tuple[dict[str, str], set[str]]:
         if name not in self._loaded:
-            path = self.folder / f"{name}.po"
-            self._loaded[name] = _entries(path) if path.is_file() else ({}, set())
+            self._loaded[name] = zh_words.read_catalogue(self.folder / f"{name}.po")
         return self._loaded[name]
 
     def translation(self, doc: str, message: str) -> str | None:

@@ -22,14 +22,14 @@ from bs4 import BeautifulSoup
 
 ZH = "zh"
 ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "_ext"))
+import zh_words  # noqa: E402  (the template form of computed words, as the build uses it)
+
 CJK = re.compile(r"[\u3400-\u9fff]")
 NUMBER = re.compile(r"[-−]?\d+(?:,\d{3})*(?:\.\d+)?(?:[eE][-+]?\d+)?")
 
 
 def _template(text: str) -> str:
-    sys.path.insert(0, str(ROOT / "_ext"))
-    import zh_words
-
     return zh_words.template(text)[0]
 
 
