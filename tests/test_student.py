@@ -13,7 +13,7 @@ import json
 import re
 import zipfile
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable, Iterator
 
 import nbformat
 import pytest
@@ -73,9 +73,8 @@ def _in_html(line: str, html: str) -> bool:
 def built(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, Any]]:
     out = tmp_path_factory.mktemp("student")
     result = {}
-    for path in NOTEBOOKS:
+    for path, stu in zip(NOTEBOOKS, student.build_students(NOTEBOOKS, out)):  # as make student does
         nb = json.loads(path.read_text())
-        stu = student.build_student(path, out)
         result[path.stem] = {"source": nb, "path": path, "chapter": parse_chapter(nb, path.stem),
                              "student": stu, "student_nb": json.loads(stu.read_text())}
     return result
@@ -205,9 +204,30 @@ def _public_values(test_file: Path) -> list[str]:
     return out
 
 
+@pytest.fixture(scope="module")
+def kernel() -> Iterator[Callable[[list[str], Path], list[Any]]]:
+    """One kernel (smoke size) for every chapter's checks: run(sources, folder) runs the sources as
+    cells in ``folder`` after ``%reset -f``, so a chapter sees nothing an earlier one defined (the
+    imported modules stay: importing torch, torchvision and d2l is paid once, not per chapter)."""
+    nb = nbformat.v4.new_notebook(metadata={"kernelspec": {"name": "python3", "display_name": "Python 3",
+                                                           "language": "python"}})
+    client = NotebookClient(nb, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(ROOT)}})
+
+    def run(sources: list[str], folder: Path) -> list[Any]:
+        cells = [nbformat.v4.new_code_cell(s) for s in
+                 ["%reset -f", f"import os as _os\n_os.chdir({str(folder)!r})", *sources]]
+        for cell in cells:
+            nb.cells.append(cell)
+            client.execute_cell(cell, len(nb.cells) - 1)
+        return cells[2:]
+
+    with student.scoped_env({"RESNOTES_SIZE": "smoke", "RESNOTES_PROGRESS": "0"}), client.setup_kernel():
+        yield run
+
+
 @pytest.mark.parametrize("name", [p.stem for p in NOTEBOOKS])
 def test_checks_pass_with_the_solution_and_fail_with_wrong_answers(
-        built: dict, name: str, monkeypatch: pytest.MonkeyPatch) -> None:
+        built: dict, name: str, kernel: Callable[[list[str], Path], list[Any]]) -> None:
     b = built[name]
     checkable = [ex for ex in b["chapter"].exercises.values() if ex.checkable]
     if not checkable:
@@ -220,8 +240,7 @@ def test_checks_pass_with_the_solution_and_fail_with_wrong_answers(
     for ex in checkable:
         names = [cell_names(_src(c), ex.label) for c in ex.solution_code + [ex.check]]
         needed |= set().union(*(u for _, u in names)) - set().union(*(d for d, _ in names))
-    nb = nbformat.v4.new_notebook(metadata=b["student_nb"]["metadata"])
-    nb.cells = [nbformat.v4.new_code_cell(_src(c)) for c in slice_cells(plain, needed)]
+    sources = [_src(c) for c in slice_cells(plain, needed)]
     expect = []
     for ex in checkable:
         check = next(c for c in cells if _src(c).strip() == f'grader.check("{ex.label}")')
@@ -234,17 +253,14 @@ def test_checks_pass_with_the_solution_and_fail_with_wrong_answers(
         for rhs in _public_values(b["student"].parent / "tests" / f"{ex.label}.py"):
             tries.append(("\n".join(f"{n} = {rhs}" for n in ex.answer_names), False))
         for answer, passes in tries:
-            nb.cells += [nbformat.v4.new_code_cell(answer), nbformat.v4.new_code_cell(_src(check)),
-                         # not IPython's `_`: a chapter may assign `_` itself (`x, *_ = ...`)
-                         nbformat.v4.new_code_cell(f"_verdict = {_src(check).strip()}\n"
-                                                   "print('PASSED' if _verdict.passed_all else 'FAILED')")]
-            expect.append((ex.label, passes, len(nb.cells) - 2))
-    monkeypatch.setenv("RESNOTES_SIZE", "smoke")
-    NotebookClient(nb, timeout=600, kernel_name="python3",
-                   resources={"metadata": {"path": str(b["student"].parent)}}).execute()
+            sources += [answer, _src(check),
+                        # not IPython's `_`: a chapter may assign `_` itself (`x, *_ = ...`)
+                        f"_verdict = {_src(check).strip()}\nprint('PASSED' if _verdict.passed_all else 'FAILED')"]
+            expect.append((ex.label, passes, len(sources) - 2))
+    cells = kernel(sources, b["student"].parent)
     for label, passes, i in expect:
-        shown = "".join(o.get("data", {}).get("text/plain", "") for o in nb.cells[i].outputs)
-        verdict = "".join(o.get("text", "") for o in nb.cells[i + 1].outputs).strip()
+        shown = "".join(o.get("data", {}).get("text/plain", "") for o in cells[i].outputs)
+        verdict = "".join(o.get("text", "") for o in cells[i + 1].outputs).strip()
         assert verdict == ("PASSED" if passes else "FAILED"), (label, passes, shown)
         assert label in shown and (("passed" in shown) == passes), shown
 
@@ -301,6 +317,26 @@ def test_a_well_formed_exercise_parses() -> None:
 def test_malformed_chapters_raise_clear_errors(cells: list[dict[str, Any]], message: str) -> None:
     with pytest.raises(StudentError, match=re.escape(message)):
         parse_chapter(_nb(*cells), "t")
+
+
+def test_chapters_sharing_a_kernel_see_nothing_of_each_other(tmp_path: Path) -> None:
+    """make student runs every chapter's solutions in one kernel; each starts from an empty namespace."""
+    def chapter(name: str, *cells: dict[str, Any]) -> tuple[Path, student.Chapter]:
+        path = tmp_path / f"{name}.ipynb"
+        nb = _nb(*cells)
+        path.write_text(json.dumps(nb))
+        return path, parse_chapter(nb, name)
+
+    first = chapter("01_a", _code("helper = 2"), _md(EX + START), _code("x = helper"), CHECK, _md(END))
+    second = chapter("02_b", _md(EX + START), _code("x = 1 + 1"), CHECK, _md(END))
+    public = student.public_checks_of([first, second])
+    # the same label in two chapters: each keeps its own public check
+    assert set(public) == {first[0], second[0]} and all(set(p) == {"ex-t"} for p in public.values())
+    assert "_hashlib.sha256" in public[second[0]]["ex-t"]
+    # a solution that leans on a name only the chapter before defined fails, and says where
+    leaning = chapter("02_c", _md(EX + START), _code("x = helper"), CHECK, _md(END))
+    with pytest.raises(StudentError, match=r"(?s)^02_c: running the solutions .*name .helper. is not defined"):
+        student.public_checks_of([first, leaning])
 
 
 def test_cli_reports_malformed_notebooks_and_unknown_chapters(

@@ -88,7 +88,8 @@ def scoped_env(env: dict[str, str]) -> Iterator[None]:
 
 
 __all__ = ["StudentError", "Exercise", "Chapter", "parse_chapter", "master_notebook", "cell_names",
-           "public_checks", "grading_requirements", "build_student", "find_chapters", "main"]
+           "public_checks", "public_checks_of", "grading_requirements", "build_student",
+           "build_students", "find_chapters", "main"]
 
 EXERCISE_DIRECTIVES = {"exercise", "solution", "solution-start", "solution-end"}
 UNSUPPORTED_DIRECTIVES = {"exercise-start", "exercise-end"}
@@ -453,48 +454,82 @@ def public_checks(notebook: Path, chapter: Chapter, timeout: int = 900) -> dict[
 
     Raises :class:`StudentError` when a solution fails its own check cell.
     """
+    return public_checks_of([(notebook, chapter)], timeout)[notebook]
+
+
+def _solution_cells(notebook: Path, chapter: Chapter) -> list[Any]:
+    """What runs a chapter's checkable solutions: the chapter cells they need, the solutions and
+    their checks, and a line per exercise that prints its public asserts (``RESNOTES-PUBLIC``)."""
     import nbformat
-    from nbclient import NotebookClient
-    from nbclient.exceptions import CellExecutionError
 
     checkable = [ex for ex in chapter.exercises.values() if ex.checkable]
-    if not checkable:
-        return {}
     code = [v for k, v in chapter.parts if k == "cell" and v["cell_type"] == "code"]
     needed: set[str] = set()
     for ex in checkable:
         assert ex.check is not None
         names = [cell_names(_source(c), ex.label) for c in ex.solution_code + [ex.check]]
         needed |= set().union(*(u for _, u in names)) - set().union(*(d for d, _ in names))
-    nb = nbformat.v4.new_notebook()
-    nb.cells = [nbformat.v4.new_code_cell(_source(c)) for c in slice_cells(code, needed)]
-    nb.cells.append(nbformat.v4.new_code_cell(_DESCRIBE))
+    # the chapter's folder is the working directory, as when its notebook runs
+    cells = [nbformat.v4.new_code_cell(f"import os as _os\n_os.chdir({str(notebook.parent.resolve())!r})")]
+    cells += [nbformat.v4.new_code_cell(_source(c)) for c in slice_cells(code, needed)]
+    cells.append(nbformat.v4.new_code_cell(_DESCRIBE))
     for ex in checkable:
         assert ex.check is not None
-        nb.cells += [nbformat.v4.new_code_cell(_source(c)) for c in ex.solution_code]
-        nb.cells.append(nbformat.v4.new_code_cell(_source(ex.check)))
+        cells += [nbformat.v4.new_code_cell(_source(c)) for c in ex.solution_code]
+        cells.append(nbformat.v4.new_code_cell(_source(ex.check)))
         values = "{" + ", ".join(f"{n!r}: {n}" for n in ex.answer_names) + "}"
-        nb.cells.append(nbformat.v4.new_code_cell(
+        cells.append(nbformat.v4.new_code_cell(
             f"print('RESNOTES-PUBLIC', _json.dumps([{ex.label!r}, "
             f"[_public_assert({ex.label!r}, n, v) for n, v in {values}.items()]]))"))
-    env = {"RESNOTES_SIZE": "smoke", "RESNOTES_PROGRESS": "0"}
-    try:
-        with scoped_env(env):
-            NotebookClient(nb, timeout=timeout, kernel_name="python3",
-                           resources={"metadata": {"path": str(notebook.parent)}}).execute()
-    except CellExecutionError as e:
-        raise StudentError(f"{notebook.stem}: running the solutions to make the public checks "
-                           f"failed (does each solution pass its check cell?):\n{e}") from e
-    out: dict[str, str] = {}
-    for cell in nb.cells:
+    return cells
+
+
+def public_checks_of(chapters: Sequence[tuple[Path, Chapter]],
+                     timeout: int = 900) -> dict[Path, dict[str, str]]:
+    """:func:`public_checks` for several chapters, in one kernel (``%reset -f`` between chapters:
+    nothing one chapter defines is seen by the next; only the imported modules are kept, so the
+    seconds that importing torch, torchvision and d2l costs are paid once)."""
+    import nbformat
+    from nbclient import NotebookClient
+    from nbclient.exceptions import CellExecutionError
+
+    nb = nbformat.v4.new_notebook()
+    owner: list[Path] = []  # the chapter each cell belongs to
+    for notebook, chapter in chapters:
+        if not any(ex.checkable for ex in chapter.exercises.values()):
+            continue
+        cells = _solution_cells(notebook, chapter)
+        if nb.cells:
+            cells.insert(0, nbformat.v4.new_code_cell("%reset -f"))
+        nb.cells += cells
+        owner += [notebook] * len(cells)
+    if nb.cells:
+        env = {"RESNOTES_SIZE": "smoke", "RESNOTES_PROGRESS": "0"}
+        try:
+            with scoped_env(env):
+                NotebookClient(nb, timeout=timeout, kernel_name="python3",
+                               resources={"metadata": {"path": str(chapters[0][0].parent)}}).execute()
+        except CellExecutionError as e:
+            failed = next((owner[i] for i, c in enumerate(nb.cells)
+                           if any(o.get("output_type") == "error" for o in c.get("outputs", []))),
+                          None)
+            name = failed.stem if failed else ", ".join(n.stem for n, _ in chapters)
+            raise StudentError(f"{name}: running the solutions to make the public checks "
+                               f"failed (does each solution pass its check cell?):\n{e}") from e
+    found: dict[tuple[Path, str], str] = {}
+    for cell, notebook in zip(nb.cells, owner):
         for o in cell.get("outputs", []):
             for line in o.get("text", "").splitlines():
                 if line.startswith("RESNOTES-PUBLIC "):
                     label, asserts = json.loads(line.split(" ", 1)[1])
-                    out[label] = "import hashlib as _hashlib\n" + CANON + "\n" + "\n".join(asserts)
-    missing = [ex.label for ex in checkable if ex.label not in out]
-    if missing:
-        raise StudentError(f"{notebook.stem}: no public check made for {missing}")
+                    found[notebook, label] = "import hashlib as _hashlib\n" + CANON + "\n" + "\n".join(asserts)
+    out: dict[Path, dict[str, str]] = {}
+    for notebook, chapter in chapters:
+        checkable = [ex.label for ex in chapter.exercises.values() if ex.checkable]
+        missing = [label for label in checkable if (notebook, label) not in found]
+        if missing:
+            raise StudentError(f"{notebook.stem}: no public check made for {missing}")
+        out[notebook] = {label: found[notebook, label] for label in checkable}
     return out
 
 
@@ -649,9 +684,20 @@ def build_student(notebook: Path, out: Path, tests_url: str | None = None,
     autograder notebook (at ``RESNOTES_SIZE=smoke``) and fail unless the
     solutions pass every test.
     """
+    return build_students([notebook], out, tests_url, run_tests)[0]
+
+
+def build_students(notebooks: Sequence[Path], out: Path, tests_url: str | None = None,
+                   run_tests: bool = False) -> list[Path]:
+    """:func:`build_student` for several chapters; their solutions run in one kernel."""
+    chapters = [(path, parse_chapter(json.loads(path.read_text()), path.stem)) for path in notebooks]
+    public = public_checks_of(chapters)
+    return [_assign(path, chapter, public[path], out, tests_url, run_tests) for path, chapter in chapters]
+
+
+def _assign(notebook: Path, chapter: Chapter, public: dict[str, str], out: Path,
+            tests_url: str | None, run_tests: bool) -> Path:
     nb = json.loads(notebook.read_text())
-    chapter = parse_chapter(nb, notebook.stem)
-    public = public_checks(notebook, chapter)
     target = out / notebook.stem
     if target.exists():
         shutil.rmtree(target)
@@ -699,8 +745,8 @@ def main(argv: Sequence[str], root: Path | None = None) -> int:
     args = parser.parse_args(list(argv))
     base = root or Path.cwd()
     try:
-        for path in find_chapters(args.chapters, base):
-            student = build_student(path, args.out, args.tests_url, args.run_tests)
+        paths = find_chapters(args.chapters, base)
+        for path, student in zip(paths, build_students(paths, args.out, args.tests_url, args.run_tests)):
             print(f"{path.stem}: student notebook {student}, tests {student.parent / 'tests'}, "
                   f"autograder {student.parent.parent / 'autograder'}")
     except StudentError as e:
