@@ -116,25 +116,26 @@ def _kernelspec(python: Path, folder: Path) -> None:
         "display_name": "Colab (simulated)", "language": "python"}))
 
 
-def run(notebook: Path, size: str = "smoke", timeout: int = 900,
-        code_cells: int | None = None) -> nbformat.NotebookNode:
-    """Run ``notebook`` in the simulated Colab; returns the executed notebook (raises on any error).
-
-    ``code_cells``: run only the first that many code cells (the set-up, the
-    parameters and the imports, say), not the whole chapter.
-    """
-    python = build_venv()
+def _colab_cells(notebook: Path, code_cells: int | None) -> list[nbformat.NotebookNode]:
+    """The notebook's cells (its first ``code_cells`` code cells and what precedes them), its first
+    code cell installing resnotes from the wheel built here instead of GitHub (out of reach)."""
     nb = nbformat.read(notebook, as_version=4)
+    cells = nb.cells
     if code_cells is not None:
-        code_at = [i for i, c in enumerate(nb.cells) if c.cell_type == "code"]
+        code_at = [i for i, c in enumerate(cells) if c.cell_type == "code"]
         if code_cells < len(code_at):
-            nb.cells = nb.cells[:code_at[code_cells]]
-    first = next(c for c in nb.cells if c.cell_type == "code")
+            cells = cells[:code_at[code_cells]]
+    first = next(c for c in cells if c.cell_type == "code")
     if 'f"resnotes @ git+{REPO}@v{VERSION}"' not in first.source:
         raise ValueError(f"{notebook}: the first code cell does not install resnotes from REPO")
-    # the only change: install resnotes built from this checkout, since GitHub is out of reach
-    wheel = resnotes_wheel(python)
+    wheel = resnotes_wheel(build_venv())
     first.source = first.source.replace('f"resnotes @ git+{REPO}@v{VERSION}"', repr(f"resnotes @ {wheel.as_uri()}"))
+    return cells
+
+
+def _execute(nb: nbformat.NotebookNode, size: str, timeout: int, allow_errors: bool = False) -> None:
+    """Execute ``nb`` in a kernel of the simulated Colab, in an empty working folder."""
+    python = build_venv()
     nb.cells.insert(0, nbformat.v4.new_code_cell(COLAB_MARKER))
     with tempfile.TemporaryDirectory() as tmp:
         _kernelspec(python, Path(tmp) / "jupyter")
@@ -148,13 +149,47 @@ def run(notebook: Path, size: str = "smoke", timeout: int = 900,
         try:
             workdir = Path(tmp) / "content"  # Colab's working folder: no checkout around it
             workdir.mkdir()
-            client = NotebookClient(nb, kernel_name=KERNEL, timeout=timeout,
+            client = NotebookClient(nb, kernel_name=KERNEL, timeout=timeout, allow_errors=allow_errors,
                                     resources={"metadata": {"path": str(workdir)}})
             client.execute()
         finally:
             os.environ.clear()
             os.environ.update(old)
+
+
+def run(notebook: Path, size: str = "smoke", timeout: int = 900,
+        code_cells: int | None = None) -> nbformat.NotebookNode:
+    """Run ``notebook`` in the simulated Colab; returns the executed notebook (raises on any error).
+
+    ``code_cells``: run only the first that many code cells (the set-up, the
+    parameters and the imports, say), not the whole chapter.
+    """
+    nb = nbformat.read(notebook, as_version=4)
+    nb.cells = _colab_cells(notebook, code_cells)
+    _execute(nb, size, timeout)
     return nb
+
+
+def run_starts(notebooks: dict[Path, int], size: str = "smoke",
+               timeout: int = 900) -> dict[Path, list[nbformat.NotebookNode]]:
+    """The first cells of several notebooks (``{notebook: code cells}``) in one simulated-Colab
+    kernel, as a reader who opens one chapter after another in the same runtime: ``%reset -f``
+    before each (nothing one chapter defines is seen by the next), and a set-up cell that is the
+    same as one this kernel already ran is not run again (its installs are there). Returns each
+    notebook's executed cells; an error stops nothing but shows in its cell's outputs."""
+    nb = nbformat.v4.new_notebook()
+    cells: dict[Path, list[nbformat.NotebookNode]] = {}
+    ran: set[str] = set()
+    for notebook, count in notebooks.items():
+        mine = _colab_cells(notebook, count)
+        first = next(c for c in mine if c.cell_type == "code")
+        if first.source in ran:
+            mine = [c for c in mine if c is not first]
+        ran.add(first.source)
+        cells[notebook] = mine
+        nb.cells += [nbformat.v4.new_code_cell("%reset -f"), *mine]
+    _execute(nb, size, timeout, allow_errors=True)
+    return cells
 
 
 if __name__ == "__main__":
