@@ -86,13 +86,15 @@ book: setup browser
 locale: setup
 	$(PY) -m tools i18n extract
 
-# Everything CI checks: types (mypy, beside the build), unit tests, nbval at smoke size, the -W book build at smoke size,
-# and that site in headless Chromium (Debian's `chromium`, installed by `make browser` when missing).
+# Everything CI checks: types (mypy, beside the build), unit tests, nbval at smoke size, the simulated
+# Colab, the -W book build at smoke size in both editions, their PDFs, and that site in headless
+# Chromium (Debian's `chromium`, installed by `make browser` when missing).
 # The book is built without any of the Makefile's variables but the size, as a plain
 # `jupyter-book build .` would run; the chapters' outputs in it are those nbval's kernels gave.
+# Each step keeps both cores busy: two pytest workers, or two processes side by side.
 test: setup browser
 	$(PY) -m tools check-data
-	# two workers, each notebook's cells kept together on one (--dist loadfile), one thread each
+	# two workers, each test file's tests kept together on one (--dist loadfile), one thread each
 	# unless OMP_NUM_THREADS says otherwise: two workers of two threads on two cores ran 1.5x slower.
 	# (nbval then compares one-thread runs with outputs stored at the default thread count.)
 	# Each chapter nbval runs through cleanly goes into the smoke build's jupyter-cache with the
@@ -100,27 +102,27 @@ test: setup browser
 	# below shows them and runs only what nbval did not (the appendices, a chapter that failed).
 	rm -rf _build/smoke
 	RESNOTES_SIZE=smoke RESNOTES_PROGRESS=0 OMP_NUM_THREADS=$(or $(OMP_NUM_THREADS),1) RESNOTES_NBVAL_BUILD=_build/smoke/_build \
-	  $(PY) -m pytest -n 2 --dist loadfile --nbval tests chapters --ignore=tests/site --ignore=tests/test_colab.py
+	  $(PY) -m pytest -n 2 --dist loadfile --nbval tests chapters --ignore=tests/site
 	# Types (mypy) on the second core while the book builds: the build is one process now
 	# that it runs no chapter. Both must pass; mypy's report follows the build's.
 	mkdir -p _build; $(PY) -m mypy > _build/mypy.log 2>&1 & mypy=$$!; \
 	  env -u RESNOTES_PROGRESS RESNOTES_SIZE=smoke $(VENV)/bin/jupyter-book build . -W -n --keep-going --path-output _build/smoke; \
 	  built=$$?; wait $$mypy; typed=$$?; echo "mypy:"; cat _build/mypy.log; test $$built = 0 -a $$typed = 0
-	# the Chinese edition of that build, from the same executions (tools/i18n.py)
-	env -u RESNOTES_PROGRESS RESNOTES_SIZE=smoke $(PY) -m tools i18n build --root _build/smoke
 	@grep -q 'src="../_static/../mathjax/tex-chtml.js' _build/smoke/_build/html/chapters/03_residual_blocks.html \
 	  && test -f _build/smoke/_build/html/mathjax/tex-chtml.js \
 	  || { echo "error: the built site does not load its own MathJax (see _config.yml mathjax_path)"; exit 1; }
-	# Then the PDFs and the built site in a real browser (headless Chromium): pages, accessibility
-	# (axe-core), keyboard, PDFs; screenshots and axe.json in _build/screenshots. Chromium and its
-	# driver leave much of the second core idle, so the simulated-Colab tests (tests/test_colab.py,
-	# one process) run beside them; their report follows. Every one of them must pass.
+	# The Chinese edition of that build, from the same executions (tools/i18n.py), while headless
+	# Chromium prints the English PDFs; the build's report follows the PDFs'. Then the Chinese PDFs.
+	env -u RESNOTES_PROGRESS RESNOTES_SIZE=smoke $(PY) -m tools i18n build --root _build/smoke > _build/zh-build.log 2>&1 & zh=$$!; \
+	  $(PY) -m tools pdf _build/smoke/_build/html; printed=$$?; wait $$zh; built=$$?; \
+	  echo "tools i18n build:"; cat _build/zh-build.log; test $$printed = 0 -a $$built = 0
+	$(PY) -m tools pdf _build/smoke/_build/html/zh
+	# The built site in a real browser (headless Chromium): pages, accessibility (axe-core), keyboard,
+	# PDFs; screenshots and axe.json in _build/screenshots. Two workers, a test file each at a time:
+	# the tour of every page (tests/site/test_tour.py, two browsers) on one, the other files on the other.
 	rm -rf _build/screenshots
-	RESNOTES_SIZE=smoke RESNOTES_PROGRESS=0 OMP_NUM_THREADS=$(or $(OMP_NUM_THREADS),1) \
-	  $(PY) -m pytest tests/test_colab.py -q > _build/colab-tests.log 2>&1 & colab=$$!; \
-	  $(PY) -m tools pdf _build/smoke/_build/html && $(PY) -m tools pdf _build/smoke/_build/html/zh \
-	  && RESNOTES_SITE=_build/smoke/_build/html RESNOTES_SCREENSHOTS=_build/screenshots $(PY) -m pytest tests/site -q; \
-	  site=$$?; wait $$colab; sim=$$?; echo "tests/test_colab.py:"; cat _build/colab-tests.log; test $$site = 0 -a $$sim = 0
+	RESNOTES_SITE=_build/smoke/_build/html RESNOTES_SCREENSHOTS=_build/screenshots \
+	  $(PY) -m pytest -n 2 --dist loadfile tests/site -q
 
 # Run one chapter at book size and store its outputs in the notebook (what
 # GitHub and Colab show, and what nbval compares deterministic cells against):

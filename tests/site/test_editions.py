@@ -4,8 +4,8 @@ Both come from the same notebooks and the same execution (``make book``; see
 ``tools/i18n.py``), so a number that the code glued into the text is the same on
 both pages; every page links to its counterpart; the Chinese pages are Chinese,
 down to the theme's own words, and their Colab buttons open Chinese notebooks.
-(The browser checks of the Chinese pages, console, math, images, axe-core and
-search, are in test_browser.py, which visits every page of both.)
+(The browser checks of the Chinese pages, console, math, images and axe-core, are
+in test_tour.py, which visits every page of both; search is in test_browser.py.)
 """
 
 from __future__ import annotations

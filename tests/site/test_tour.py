@@ -1,0 +1,222 @@
+"""The tour: every page of both editions, as a reader's browser meets it (headless Chromium over
+a local server), each checked in one visit.
+
+Every page loads without console errors or requests leaving the machine, its math is typeset by
+the site's own MathJax, every image loads; a screenshot of every page is saved for people to look
+at (full-page for the English edition, the first screen for the Chinese one). axe-core (the copy
+PyPI's ``axe-playwright-python`` ships, injected into each page; nothing is fetched) finds no
+critical or serious violation on any page, a keyboard reaches each page's main content through
+the skip link, and the solutions open from the keyboard.
+
+In a file of its own so that ``make test`` (pytest-xdist, ``--dist loadfile``) makes the tour once,
+on one worker, while the other tests of the site run on the other.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from test_browser import _chapter_pages, _content_pages, _pages, _visit
+
+
+@dataclass
+class Visit:
+    """What one visit of a page found (every browser check of the page runs in that visit)."""
+
+    problems: list[str] = field(default_factory=list)  # console errors, external requests, math, images
+    math: int = 0  # formulas MathJax typeset
+    images: int = 0  # images that loaded
+    axe: list[dict[str, Any]] | None = None  # axe-core's violations (content pages)
+    keyboard: str | None = None  # why the keyboard fails to reach the main content (content pages)
+    solution: str | None = None  # why a solution fails to open from the keyboard (chapter pages)
+    solution_opened: bool = False
+
+
+def _load_checks(page: Any, path: str, errors: list[str], external: list[str], visit: Visit) -> None:
+    # the errors of the aborted external requests are reported once, as external
+    errors = [e for e in errors if not any(u in e for u in external)]
+    visit.problems += [f"{path}: {e}" for e in errors]
+    visit.problems += [f"{path}: requests a resource from outside the site: {u}" for u in external]
+    if page.locator(".math").count():
+        try:
+            page.wait_for_selector("mjx-container", timeout=15000)
+        except Exception:
+            visit.problems.append(f"{path}: has math but MathJax typeset none of it")
+        if page.locator("mjx-merror").count():
+            visit.problems.append(f"{path}: MathJax reports {page.locator('mjx-merror').count()} errors")
+    broken = page.evaluate("""() => [...document.images]
+        .filter(i => !(i.complete && i.naturalWidth > 0)).map(i => i.getAttribute('src'))""")
+    visit.problems += [f"{path}: image does not load: {src}" for src in broken]
+    visit.math = page.locator("mjx-container").count()
+    visit.images = page.evaluate("() => [...document.images].filter(i => i.naturalWidth > 0).length")
+
+
+def _keyboard_check(page: Any, path: str) -> str | None:
+    """From a freshly loaded page: the first Tab reaches a skip link, which leads into the main content."""
+    page.keyboard.press("Tab")
+    first = page.evaluate("() => [document.activeElement.textContent.trim(), "
+                          "document.activeElement.getAttribute('href')]")
+    if not (first[1] or "").startswith("#") or "main" not in first[0].lower():
+        return f"{path}: the first Tab reaches {first}, not a skip link to the main content"
+    page.keyboard.press("Enter")
+    page.keyboard.press("Tab")
+    if not page.evaluate("() => !!document.activeElement.closest('main, [role=main]')"):
+        where = page.evaluate("() => document.activeElement.outerHTML.slice(0, 120)")
+        return f"{path}: after the skip link, Tab reaches {where}, outside the main content"
+    return None
+
+
+def _solution_check(page: Any, path: str, visit: Visit) -> None:
+    """A solution's toggle is reached by Tab and opens, closes and opens again from the keyboard."""
+    solution = page.locator(".solution.dropdown").first
+    if not solution.count():
+        return
+    body = solution.locator(":scope > :not(.admonition-title)").first
+    if body.is_visible():
+        visit.solution = f"{path}: a solution shows before it is opened"
+        return
+    if not _tab_until(page, "e.matches('.solution.dropdown .admonition-title button')"):
+        visit.solution = f"{path}: Tab never reaches a solution's toggle"
+        return
+    for key, visible in (("Enter", True), ("Enter", False), ("Space", True)):
+        page.keyboard.press(key)
+        try:  # the toggle animates: wait for the state it should reach, not a fixed time
+            body.wait_for(state="visible" if visible else "hidden", timeout=5000)
+        except Exception:
+            visit.solution = f"{path}: {key} does not {'open' if visible else 'close'} it"
+            return
+    visit.solution_opened = True
+
+
+def _tour_page(browser: Any, server: str, path: str, content: bool, screenshots: Path) -> Visit:
+    """One page's visit, in a fresh browser context, in this order, so that no check sees what an
+    earlier one did to the page: load (console errors, external requests, math typeset, images
+    loaded), a screenshot, axe-core (reads the page, moves no focus), then the keyboard from the
+    top of the page (skip link) and, on a chapter page, on to the first solution's toggle.
+
+    The Chinese edition (zh/) has the English pages' theme, stylesheet and markup, with other
+    words: its pages get the load checks, a screenshot of the first screen (the English ones are
+    full-page) and axe-core without color-contrast, which depends on the stylesheet alone and
+    costs four fifths of axe's time; their keyboard paths are the English ones.
+    """
+    chinese = path.startswith("zh/")
+    visit = Visit()
+    page, errors, external = _visit(browser, server, path)
+    _load_checks(page, path, errors, external, visit)
+    shot = screenshots / (path.replace("/", "__").removesuffix(".html") + ".png")
+    page.screenshot(path=str(shot), full_page=not chinese)
+    if content:
+        visit.axe = axe_audit(page, color_contrast=not chinese)
+        if not chinese:
+            visit.keyboard = _keyboard_check(page, path)
+            if path.startswith("chapters/"):
+                if visit.keyboard is not None:  # start the tour to the solution from the top again
+                    page.reload(wait_until="load")
+                _solution_check(page, path, visit)
+    page.context.close()
+    return visit
+
+
+def _tour_part(chromium: str, args: list[str], server: str, paths: list[str], content: set[str],
+               screenshots: Path) -> dict[str, Visit]:
+    """Visit ``paths`` with a browser of this thread's own (Playwright's sync API is one per thread)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium, headless=True, args=args)
+        try:
+            return {path: _tour_page(browser, server, path, path in content, screenshots) for path in paths}
+        finally:
+            browser.close()
+
+
+@pytest.fixture(scope="session")
+def tour(site: Path, server: str, chromium: str, chromium_args: list[str],
+         screenshots: Path) -> dict[str, Visit]:
+    """Every page of both editions visited once and checked in that visit (:func:`_tour_page`),
+    by two browsers side by side (every other page each: Chromium's work is the time, and a
+    page's checks use one core)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    pages = _pages(site)
+    content = set(_content_pages(site))
+    with ThreadPoolExecutor(2) as pool:
+        parts = [pool.submit(_tour_part, chromium, chromium_args, server, pages[i::2], content, screenshots)
+                 for i in (0, 1)]
+        visits = {path: visit for part in parts for path, visit in part.result().items()}
+    return {path: visits[path] for path in pages}
+
+
+def test_every_page_loads_renders_math_and_images(site: Path, tour: dict[str, Visit],
+                                                  screenshots: Path) -> None:
+    pages = _pages(site)
+    problems = [p for path in pages for p in tour[path].problems]
+    assert not problems, "\n".join(problems)
+    assert len(list(screenshots.glob("*.png"))) >= len(pages)
+
+
+def test_chapter_pages_show_figures_and_typeset_math(site: Path, tour: dict[str, Visit]) -> None:
+    """Not vacuous: the chapter notebooks produce figures and math, and both show."""
+    total_images = sum(tour[p].images for p in _chapter_pages(site))
+    total_math = sum(tour[p].math for p in _chapter_pages(site))
+    assert total_images >= 5 and total_math >= 5, (total_images, total_math)
+
+
+# --- axe-core and the keyboard ---------------------------------------------------------
+
+AXE_JS = (resources.files("axe_playwright_python") / "axe.min.js").read_text(encoding="utf-8")
+IMPACTS = ("critical", "serious", "moderate", "minor")
+
+
+def axe_audit(page: Any, color_contrast: bool = True) -> list[dict[str, Any]]:
+    """axe-core's violations on the open page (after its math is typeset), every rule but
+    color-contrast unless ``color_contrast``."""
+    page.evaluate("""async () => { if (window.MathJax && MathJax.startup && MathJax.startup.promise)
+                                     await MathJax.startup.promise; }""")
+    page.add_script_tag(content=AXE_JS)
+    rules = "" if color_contrast else ", rules: {'color-contrast': {enabled: false}}"
+    result = page.evaluate(f"""async () => await axe.run(document, {{resultTypes: ['violations']{rules}}})""")
+    return [dict(id=v["id"], impact=v["impact"], help=v["help"], nodes=len(v["nodes"]),
+                 example=v["nodes"][0]["target"] if v["nodes"] else None)
+            for v in result["violations"]]
+
+
+def test_axe_finds_no_serious_violations(site: Path, tour: dict[str, Visit], screenshots: Path) -> None:
+    report: dict[str, dict[str, int]] = {}
+    problems: list[str] = []
+    for path in _content_pages(site):
+        violations = tour[path].axe
+        assert violations is not None, f"{path}: axe-core did not run"
+        report[path] = {impact: sum(v["nodes"] for v in violations if v["impact"] == impact)
+                        for impact in IMPACTS}
+        problems += [f"{path}: {v['impact']} {v['id']} ({v['help']}) x{v['nodes']}, e.g. {v['example']}"
+                     for v in violations if v["impact"] in ("critical", "serious")]
+    (screenshots / "axe.json").write_text(json.dumps(report, indent=1) + "\n")
+    assert len(report) >= 12
+    assert not problems, "\n".join(problems)
+
+
+def _tab_until(page: Any, predicate: str, limit: int = 400) -> bool:
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if page.evaluate(f"() => {{ const e = document.activeElement; return !!(e && ({predicate})); }}"):
+            return True
+    return False
+
+
+def test_keyboard_reaches_main_content(site: Path, tour: dict[str, Visit]) -> None:
+    problems = [tour[p].keyboard for p in _content_pages(site) if tour[p].keyboard]
+    assert not problems, "\n".join(p for p in problems if p)
+
+
+def test_solutions_open_from_the_keyboard(site: Path, tour: dict[str, Visit]) -> None:
+    problems = [tour[p].solution for p in _chapter_pages(site) if tour[p].solution]
+    assert not problems, "\n".join(p for p in problems if p)
+    opened = sum(tour[p].solution_opened for p in _chapter_pages(site))
+    assert opened >= 3, f"solutions opened from the keyboard on only {opened} chapter pages"
