@@ -229,6 +229,12 @@ def _image_sizes(reader: Any) -> set[tuple[int, int]]:
     return sizes
 
 
+def _content(page: Any) -> bytes:
+    """A PDF page's content stream, decoded (what it draws and writes, and where)."""
+    stream = page.get_contents()
+    return b"" if stream is None else stream.get_data()
+
+
 def test_pdfs_hold_titles_numbers_and_figures(site: Path) -> None:
     from pypdf import PdfReader
 
@@ -236,7 +242,10 @@ def test_pdfs_hold_titles_numbers_and_figures(site: Path) -> None:
 
     book = PdfReader(site / "pdf" / pdf.BOOK_PDF)
     book_images = _image_sizes(book)
-    book_text = " ".join(p.extract_text() or "" for p in book.pages)
+    # the book holds each chapter's pages as they are in the chapter's PDF (the same content
+    # streams, from the page its bookmark names on): what the chapter's text holds, the book's does
+    contents = [_content(p) for p in book.pages]
+    starts = {o.title: book.get_destination_page_number(o) for o in book.outline if not isinstance(o, list)}
     squash = lambda t: re.sub(r"\s+", "", t)  # noqa: E731 (PDF text breaks lines anywhere)
     problems: list[str] = []
     for path in _chapter_pages(site):
@@ -249,11 +258,17 @@ def test_pdfs_hold_titles_numbers_and_figures(site: Path) -> None:
         embedded = _image_sizes(reader)
         figures = [Image.open((site / path).parent / img["src"]).size
                    for img in soup.select(".cell_output img")]
-        for where, content in ((file.name, text), (pdf.BOOK_PDF, book_text)):
-            if squash(title) not in squash(content):
-                problems.append(f"{where}: lacks the title {title!r}")
-            if number not in content:
-                problems.append(f"{where}: lacks the number {number} from {path}")
+        if squash(title) not in squash(text):
+            problems.append(f"{file.name}: lacks the title {title!r}")
+        if number not in text:
+            problems.append(f"{file.name}: lacks the number {number} from {path}")
+        heading = soup.find("h1").get_text(" ", strip=True).rstrip("#").strip()
+        start = starts.get(heading)
+        mine = [_content(p) for p in reader.pages]
+        if start is None:
+            problems.append(f"{pdf.BOOK_PDF}: no bookmark {heading!r} (has {sorted(starts)})")
+        elif contents[start:start + len(mine)] != mine:
+            problems.append(f"{pdf.BOOK_PDF}: the pages from its bookmark {heading!r} on are not {file.name}'s")
         missing = [size for size in figures if size not in embedded]
         if not figures or missing:
             problems.append(f"{file.name}: of {len(figures)} figures, those of {missing} pixels "
