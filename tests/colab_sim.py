@@ -116,21 +116,20 @@ def _kernelspec(python: Path, folder: Path) -> None:
         "display_name": "Colab (simulated)", "language": "python"}))
 
 
-def _colab_cells(notebook: Path, code_cells: int | None) -> list[nbformat.NotebookNode]:
-    """The notebook's cells (its first ``code_cells`` code cells and what precedes them), its first
-    code cell installing resnotes from the wheel built here instead of GitHub (out of reach)."""
+def _colab_notebook(notebook: Path, code_cells: int | None) -> nbformat.NotebookNode:
+    """The notebook up to its first ``code_cells`` code cells (all: None), its first code cell
+    installing resnotes from the wheel built here instead of GitHub (out of reach)."""
     nb = nbformat.read(notebook, as_version=4)
-    cells = nb.cells
     if code_cells is not None:
-        code_at = [i for i, c in enumerate(cells) if c.cell_type == "code"]
+        code_at = [i for i, c in enumerate(nb.cells) if c.cell_type == "code"]
         if code_cells < len(code_at):
-            cells = cells[:code_at[code_cells]]
-    first = next(c for c in cells if c.cell_type == "code")
+            nb.cells = nb.cells[:code_at[code_cells]]
+    first = next(c for c in nb.cells if c.cell_type == "code")
     if 'f"resnotes @ git+{REPO}@v{VERSION}"' not in first.source:
         raise ValueError(f"{notebook}: the first code cell does not install resnotes from REPO")
     wheel = resnotes_wheel(build_venv())
     first.source = first.source.replace('f"resnotes @ git+{REPO}@v{VERSION}"', repr(f"resnotes @ {wheel.as_uri()}"))
-    return cells
+    return nb
 
 
 def _execute(nb: nbformat.NotebookNode, size: str, timeout: int, allow_errors: bool = False) -> None:
@@ -164,8 +163,7 @@ def run(notebook: Path, size: str = "smoke", timeout: int = 900,
     ``code_cells``: run only the first that many code cells (the set-up, the
     parameters and the imports, say), not the whole chapter.
     """
-    nb = nbformat.read(notebook, as_version=4)
-    nb.cells = _colab_cells(notebook, code_cells)
+    nb = _colab_notebook(notebook, code_cells)
     _execute(nb, size, timeout)
     return nb
 
@@ -181,7 +179,7 @@ def run_starts(notebooks: dict[Path, int], size: str = "smoke",
     cells: dict[Path, list[nbformat.NotebookNode]] = {}
     ran: set[str] = set()
     for notebook, count in notebooks.items():
-        mine = _colab_cells(notebook, count)
+        mine = _colab_notebook(notebook, count).cells
         first = next(c for c in mine if c.cell_type == "code")
         if first.source in ran:
             mine = [c for c in mine if c is not first]

@@ -20,6 +20,7 @@ import shutil
 import sys
 import time
 from pathlib import Path
+from typing import Callable, TypeVar
 
 import yaml
 
@@ -67,6 +68,23 @@ def toc_pages(root: Path = ROOT) -> list[str]:
     return pages
 
 
+# headless, and nothing that reaches for the network (tools/pdf.py and the site tests)
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync"]
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+def side_by_side(work: Callable[[list[T]], R], items: list[T]) -> list[R]:
+    """``work`` on every other item in each of two threads (each with a browser of its own, for
+    Playwright's sync API is one per thread): a browser's work on a page uses one core."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(2) as pool:
+        parts = [pool.submit(work, items[i::2]) for i in (0, 1)]
+        return [part.result() for part in parts]
+
+
 def chapter_pdf(docname: str) -> str:
     """The file name of a chapter's PDF (``chapters/03_residual_blocks`` -> ``03_residual_blocks.pdf``)."""
     return Path(docname).name + ".pdf"
@@ -93,14 +111,8 @@ def build(site: Path, root: Path = ROOT) -> dict[str, Path]:
         sys.exit(f"error: {site} lacks the built pages {missing}: build the book first")
     tmp = out / ".pages"
     tmp.mkdir(exist_ok=True)
-    targets = {d: out / chapter_pdf(d) if d.startswith("chapters/") else tmp / chapter_pdf(d) for d in docs}
-    # two browsers side by side, every other page each: printing is Chromium's work on one core
-    from concurrent.futures import ThreadPoolExecutor
-
-    with ThreadPoolExecutor(2) as pool:
-        for part in [pool.submit(_print, site, [(d, targets[d]) for d in docs[i::2]]) for i in (0, 1)]:
-            part.result()
-    printed = {d: targets[d] for d in docs}
+    printed = {d: out / chapter_pdf(d) if d.startswith("chapters/") else tmp / chapter_pdf(d) for d in docs}
+    side_by_side(lambda part: _print(site, part), list(printed.items()))
     # the pages in one file with a bookmark per page of the site (pikepdf, that is qpdf: pypdf took
     # 20 s to merge the Chinese pages, whose embedded CJK fonts hold large arrays, pikepdf 1 s)
     with pikepdf.Pdf.new() as book:
@@ -124,10 +136,7 @@ def _print(site: Path, pages: list[tuple[str, Path]]) -> None:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=_chromium(), headless=True,
-                                    args=["--no-sandbox", "--disable-gpu", "--no-first-run",
-                                          "--disable-background-networking",
-                                          "--disable-component-update", "--disable-sync"])
+        browser = p.chromium.launch(executable_path=_chromium(), headless=True, args=CHROMIUM_ARGS)
         context = browser.new_context()
         for doc, target in pages:
             page = context.new_page()

@@ -690,14 +690,15 @@ def build_student(notebook: Path, out: Path, tests_url: str | None = None,
 def build_students(notebooks: Sequence[Path], out: Path, tests_url: str | None = None,
                    run_tests: bool = False) -> list[Path]:
     """:func:`build_student` for several chapters; their solutions run in one kernel."""
-    chapters = [(path, parse_chapter(json.loads(path.read_text()), path.stem)) for path in notebooks]
+    nbs = {path: json.loads(path.read_text()) for path in notebooks}
+    chapters = [(path, parse_chapter(nb, path.stem)) for path, nb in nbs.items()]
     public = public_checks_of(chapters)
-    return [_assign(path, chapter, public[path], out, tests_url, run_tests) for path, chapter in chapters]
+    return [_assign(path, nbs[path], chapter, public[path], out, tests_url, run_tests)
+            for path, chapter in chapters]
 
 
-def _assign(notebook: Path, chapter: Chapter, public: dict[str, str], out: Path,
+def _assign(notebook: Path, nb: dict[str, Any], chapter: Chapter, public: dict[str, str], out: Path,
             tests_url: str | None, run_tests: bool) -> Path:
-    nb = json.loads(notebook.read_text())
     target = out / notebook.stem
     if target.exists():
         shutil.rmtree(target)

@@ -18,9 +18,6 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-# headless, and nothing that reaches for the network (this machine's is closed)
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync"]
 
 
 @pytest.fixture(scope="session")
@@ -58,14 +55,10 @@ def chromium() -> str:
 
 
 @pytest.fixture(scope="session")
-def chromium_args() -> list[str]:
-    """How every browser of the tests is started."""
-    return CHROMIUM_ARGS
-
-
-@pytest.fixture(scope="session")
 def browser(chromium: str) -> Iterator[object]:
     from playwright.sync_api import sync_playwright
+
+    from tools.pdf import CHROMIUM_ARGS
 
     with sync_playwright() as p:
         b = p.chromium.launch(executable_path=chromium, headless=True, args=CHROMIUM_ARGS)

@@ -23,6 +23,7 @@ from typing import Any
 import pytest
 
 from test_browser import _chapter_pages, _content_pages, _pages, _visit
+from tools.pdf import CHROMIUM_ARGS, side_by_side
 
 
 @dataclass
@@ -123,13 +124,13 @@ def _tour_page(browser: Any, server: str, path: str, content: bool, screenshots:
     return visit
 
 
-def _tour_part(chromium: str, args: list[str], server: str, paths: list[str], content: set[str],
+def _tour_part(chromium: str, server: str, paths: list[str], content: set[str],
                screenshots: Path) -> dict[str, Visit]:
     """Visit ``paths`` with a browser of this thread's own (Playwright's sync API is one per thread)."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=chromium, headless=True, args=args)
+        browser = p.chromium.launch(executable_path=chromium, headless=True, args=CHROMIUM_ARGS)
         try:
             return {path: _tour_page(browser, server, path, path in content, screenshots) for path in paths}
         finally:
@@ -137,19 +138,13 @@ def _tour_part(chromium: str, args: list[str], server: str, paths: list[str], co
 
 
 @pytest.fixture(scope="session")
-def tour(site: Path, server: str, chromium: str, chromium_args: list[str],
-         screenshots: Path) -> dict[str, Visit]:
+def tour(site: Path, server: str, chromium: str, screenshots: Path) -> dict[str, Visit]:
     """Every page of both editions visited once and checked in that visit (:func:`_tour_page`),
-    by two browsers side by side (every other page each: Chromium's work is the time, and a
-    page's checks use one core)."""
-    from concurrent.futures import ThreadPoolExecutor
-
+    by two browsers side by side (tools.pdf.side_by_side: every other page each)."""
     pages = _pages(site)
     content = set(_content_pages(site))
-    with ThreadPoolExecutor(2) as pool:
-        parts = [pool.submit(_tour_part, chromium, chromium_args, server, pages[i::2], content, screenshots)
-                 for i in (0, 1)]
-        visits = {path: visit for part in parts for path, visit in part.result().items()}
+    parts = side_by_side(lambda part: _tour_part(chromium, server, part, content, screenshots), pages)
+    visits = {path: visit for part in parts for path, visit in part.items()}
     return {path: visits[path] for path in pages}
 
 
