@@ -12,7 +12,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote, urlsplit
+import urllib.request
+from urllib.parse import unquote, urljoin, urlsplit
 
 import pytest
 import yaml
@@ -70,6 +71,16 @@ def _visit(browser: Any, server: str, page_path: str) -> tuple[Any, list[str], l
     page.route("**/*", route)
     response = page.goto(f"{server}/{page_path}", wait_until="load")
     assert response is not None and response.ok, f"{page_path}: HTTP {response and response.status}"
+    # A redirect page (index.html: <meta http-equiv="Refresh" content="0; url=intro.html">) navigates
+    # on after its own load event: wait for the page it leads to, or a check would run in a document
+    # the browser is tearing down ("Execution context was destroyed"). The body is read from the
+    # server, for the browser's copy is gone once it has navigated away.
+    url = f"{server}/{page_path}"
+    with urllib.request.urlopen(url) as r:
+        body = r.read().decode(errors="replace")
+    refresh = re.search(r'http-equiv="Refresh"\s+content="\d+;\s*url=([^"]+)"', body, re.I)
+    if refresh:
+        page.wait_for_url(urljoin(url, refresh.group(1)), wait_until="load", timeout=15000)
     return page, errors, external
 
 
