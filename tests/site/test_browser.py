@@ -13,12 +13,13 @@ import re
 from pathlib import Path
 from typing import Any
 import urllib.request
-from urllib.parse import unquote, urljoin, urlsplit
+from urllib.parse import quote, unquote, urljoin, urlsplit
 
 import pytest
 import yaml
-from bs4 import BeautifulSoup
 from PIL import Image
+
+from parsed import soup as parsed
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -75,7 +76,7 @@ def _visit(browser: Any, server: str, page_path: str) -> tuple[Any, list[str], l
     # on after its own load event: wait for the page it leads to, or a check would run in a document
     # the browser is tearing down ("Execution context was destroyed"). The body is read from the
     # server, for the browser's copy is gone once it has navigated away.
-    url = f"{server}/{page_path}"
+    url = f"{server}/{quote(urlsplit(page_path).path)}"
     with urllib.request.urlopen(url) as r:
         body = r.read().decode(errors="replace")
     refresh = re.search(r'http-equiv="Refresh"\s+content="\d+;\s*url=([^"]+)"', body, re.I)
@@ -87,7 +88,7 @@ def _visit(browser: Any, server: str, page_path: str) -> tuple[Any, list[str], l
 def test_search_finds_each_chapter_by_its_title(site: Path, server: str, browser: Any) -> None:
     missing: list[str] = []
     for path in _chapter_pages(site):
-        soup = BeautifulSoup((site / path).read_text(), "html.parser")
+        soup = parsed(site / path)
         title = soup.find("h1").get_text(" ", strip=True).rstrip("#").strip()
         words = [w for w in re.findall(r"[A-Za-z][A-Za-z-]{3,}", re.sub(r"^[\d.]+\s*", "", title))]
         query = " ".join(words[:3])
@@ -109,7 +110,7 @@ def test_chinese_search_finds_each_chapter_by_a_chinese_word_of_its_title(
     chapters = sorted(p.relative_to(site).as_posix() for p in (site / "zh" / "chapters").glob("*.html"))
     assert len(chapters) == len(_chapter_pages(site)), chapters
     for path in chapters:
-        soup = BeautifulSoup((site / path).read_text(), "html.parser")
+        soup = parsed(site / path)
         title = soup.find("h1").get_text(" ", strip=True).rstrip("#").strip()
         words = sorted((w for w in jieba.cut(title) if re.fullmatch(r"[\u3400-\u9fff]{2,}", w)),
                        key=len, reverse=True)
@@ -129,12 +130,12 @@ def test_internal_links_resolve(site: Path) -> None:
 
     def ids_of(target: Path) -> set[str]:
         if target not in ids:
-            soup = BeautifulSoup(target.read_text(), "html.parser")
+            soup = parsed(target)
             ids[target] = {t["id"] for t in soup.find_all(id=True)}
         return ids[target]
 
     for path in _pages(site):
-        soup = BeautifulSoup((site / path).read_text(), "html.parser")
+        soup = parsed(site / path)
         for a in soup.find_all("a", href=True):
             href = a["href"]
             parts = urlsplit(href)
@@ -159,7 +160,7 @@ def test_colab_buttons_open_the_right_notebook(site: Path) -> None:
         source = Path(path).with_suffix(".ipynb")
         if not (ROOT / book / source).is_file():
             continue  # only notebook pages get launch buttons
-        soup = BeautifulSoup((site / path).read_text(), "html.parser")
+        soup = parsed(site / path)
         links = [a["href"] for a in soup.find_all("a", href=True) if "colab.research.google.com" in a["href"]]
         # the plain-Jupyter version (tools/plain.py), which Colab renders without MyST
         plain = Path("notebooks/en") / source.name
@@ -201,7 +202,7 @@ def test_every_figure_has_a_description(site: Path) -> None:
     problems: list[str] = []
     figures = 0
     for path in _chapter_pages(site):
-        soup = BeautifulSoup((site / path).read_text(), "html.parser")
+        soup = parsed(site / path)
         for img in soup.select("article img"):  # the page's own images, not the theme's buttons
             figures += 1
             why = alt_problem(img.get("alt"))
@@ -215,7 +216,7 @@ def test_every_figure_has_a_description(site: Path) -> None:
 
 def _glued_number(site: Path, path: str) -> str:
     """A number the chapter's code computed and the build pasted into its text."""
-    soup = BeautifulSoup((site / path).read_text(), "html.parser")
+    soup = parsed(site / path)
     numbers = [t for t in (s.get_text(strip=True) for s in soup.select(".pasted-text"))
                if re.fullmatch(r"-?\d[\d,]*(\.\d+)?(e[+-]?\d+)?%?", t) and len(t) >= 4]
     if not numbers:
@@ -263,7 +264,7 @@ def test_pdfs_hold_titles_numbers_and_figures(site: Path) -> None:
         file = site / "pdf" / pdf.chapter_pdf(path.removesuffix(".html"))
         reader = PdfReader(file)
         text = " ".join(p.extract_text() or "" for p in reader.pages)
-        soup = BeautifulSoup((site / path).read_text(), "html.parser")
+        soup = parsed(site / path)
         title = re.sub(r"^[\d.]+\s*", "", soup.find("h1").get_text(" ", strip=True).rstrip("#").strip())
         number = _glued_number(site, path)
         embedded = _image_sizes(reader)
@@ -292,7 +293,7 @@ def test_pdfs_hold_titles_numbers_and_figures(site: Path) -> None:
 
 def test_pages_link_to_their_pdf(site: Path) -> None:
     for path in ["intro.html", *_chapter_pages(site)]:
-        soup = BeautifulSoup((site / path).read_text(), "html.parser")
+        soup = parsed(site / path)
         hrefs = {a["href"] for a in soup.select(".resnotes-pdf a[href]")}
         targets = {((site / path).parent / h).resolve() for h in hrefs}
         assert (site / "pdf" / "resnotes.pdf").resolve() in targets, f"{path}: no link to the book's PDF"

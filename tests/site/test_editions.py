@@ -18,7 +18,8 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from bs4 import BeautifulSoup
+from parsed import fresh
+from parsed import soup as _soup
 
 ZH = "zh"
 ROOT = Path(__file__).resolve().parents[2]
@@ -31,10 +32,6 @@ NUMBER = re.compile(r"[-−]?\d+(?:,\d{3})*(?:\.\d+)?(?:[eE][-+]?\d+)?")
 
 def _template(text: str) -> str:
     return zh_words.template(text)[0]
-
-
-def _soup(path: Path) -> BeautifulSoup:
-    return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
 
 
 def _book_pages(site: Path) -> list[str]:
@@ -103,7 +100,8 @@ def test_glued_numbers_are_identical_in_both_editions(site: Path, zh: Path) -> N
 
 def _english_paragraphs(path: Path) -> list[str]:
     """Prose of the page (not code, its output, math, tables of results) without any Chinese."""
-    article = _soup(path).select_one("article") or _soup(path)
+    page = fresh(path)  # its code, math and tables are taken out below
+    article = page.select_one("article") or page
     for tag in article.select(".cell_output, .cell_input, pre, code, .math, mjx-container, "
                               "script, style, .resnotes-lang, .citation, .footnote-list, "
                               "div.bibliography, .docutils.container, table"):
