@@ -13,6 +13,13 @@
   table header cells (pandas' corner cell) become plain cells. The book's title
   link in the sidebar sits outside every landmark (axe: moderate); the template
   ``_ext/templates/navbar-logo.html`` wraps it in a ``<nav>``.
+* The header bar above every page (``_ext/templates/sections/header.html``)
+  is left empty. sphinx-book-theme 1.3 with pydata-sphinx-theme 0.17 fills it
+  with a second search field and a second pair of sidebar toggles, hidden,
+  which come first in the page: the themes' scripts bind the first toggle
+  only, so the visible one did nothing, and on a narrow screen the contents
+  could not be opened (upstream: sphinx-book-theme issues 986, 999). The
+  book theme shows its toggles, search and buttons in the article header.
 * A link to the PDF of the chapter and of the whole book (``tools/pdf.py``
   writes them into ``pdf/`` of the built site) under the title of the
   introduction and of each chapter.
