@@ -10,10 +10,9 @@ math, images, screenshots, axe-core, keyboard) is test_tour.py's.
 from __future__ import annotations
 
 import re
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
-import urllib.request
-from urllib.parse import quote, unquote, urljoin, urlsplit
+from urllib.parse import unquote, urlsplit
 
 import pytest
 import yaml
@@ -40,9 +39,24 @@ def _chapter_pages(site: Path) -> list[str]:
     return [p for p in _pages(site) if p.startswith("chapters/")]
 
 
+_REFRESH = re.compile(r'<meta http-equiv="Refresh" content="\d+;\s*url=([^"]+)"', re.I)
+
+
+def _redirects(site: Path) -> dict[str, str]:
+    """The pages that send the browser on (index.html: a meta refresh to the intro), each with the
+    page it leads to, relative to the site."""
+    found = {}
+    for path in _pages(site):
+        refresh = _REFRESH.search((site / path).read_text(encoding="utf-8")[:2000])
+        if refresh:
+            found[path] = (PurePosixPath(path).parent / refresh.group(1)).as_posix()
+    return found
+
+
 def _content_pages(site: Path) -> list[str]:
-    """The pages a reader reads: all but redirects (index.html sends the browser to the intro)."""
-    return [p for p in _pages(site) if 'http-equiv="Refresh"' not in (site / p).read_text()[:2000]]
+    """The pages a reader reads: all but redirects."""
+    redirects = _redirects(site)
+    return [p for p in _pages(site) if p not in redirects]
 
 
 def test_site_has_every_chapter_and_appendix(site: Path) -> None:
@@ -50,10 +64,18 @@ def test_site_has_every_chapter_and_appendix(site: Path) -> None:
     assert len(_chapter_pages(site)) == len(list((ROOT / "chapters").glob("*.ipynb"))) == 8, pages
     assert {"index.html", "intro.html", "search.html", "appendices/references.html",
             "appendices/execution_status.html"} <= set(pages)
+    # the redirects the visits wait through (_visit's leads_to), in both editions
+    assert _redirects(site) == {"index.html": "intro.html", "zh/index.html": "zh/intro.html"}
 
 
-def _visit(browser: Any, server: str, page_path: str, width: int = 1280) -> tuple[Any, list[str], list[str]]:
-    """Open a page; return it with its console errors and any request that left localhost."""
+def _visit(browser: Any, server: str, page_path: str, width: int = 1280,
+           leads_to: str | None = None) -> tuple[Any, list[str], list[str]]:
+    """Open a page; return it with its console errors and any request that left localhost.
+
+    ``leads_to``: the page a redirect page sends the browser on to (:func:`_redirects`). Its meta
+    refresh navigates after the page's own load event, so the visit waits for that page too, or a
+    check would run in a document the browser is tearing down ("Execution context was destroyed").
+    """
     context = browser.new_context(viewport={"width": width, "height": 900})
     page = context.new_page()
     errors: list[str] = []
@@ -72,16 +94,8 @@ def _visit(browser: Any, server: str, page_path: str, width: int = 1280) -> tupl
     page.route("**/*", route)
     response = page.goto(f"{server}/{page_path}", wait_until="load")
     assert response is not None and response.ok, f"{page_path}: HTTP {response and response.status}"
-    # A redirect page (index.html: <meta http-equiv="Refresh" content="0; url=intro.html">) navigates
-    # on after its own load event: wait for the page it leads to, or a check would run in a document
-    # the browser is tearing down ("Execution context was destroyed"). The body is read from the
-    # server, for the browser's copy is gone once it has navigated away.
-    url = f"{server}/{quote(urlsplit(page_path).path)}"
-    with urllib.request.urlopen(url) as r:
-        body = r.read().decode(errors="replace")
-    refresh = re.search(r'http-equiv="Refresh"\s+content="\d+;\s*url=([^"]+)"', body, re.I)
-    if refresh:
-        page.wait_for_url(urljoin(url, refresh.group(1)), wait_until="load", timeout=15000)
+    if leads_to is not None:
+        page.wait_for_url(f"{server}/{leads_to}", wait_until="load", timeout=15000)
     return page, errors, external
 
 

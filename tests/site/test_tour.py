@@ -22,7 +22,7 @@ from typing import Any
 
 import pytest
 
-from test_browser import _chapter_pages, _content_pages, _pages, _visit
+from test_browser import _chapter_pages, _content_pages, _pages, _redirects, _visit
 from tools.pdf import CHROMIUM_ARGS, side_by_side
 
 
@@ -95,7 +95,7 @@ def _solution_check(page: Any, path: str, visit: Visit) -> None:
     visit.solution_opened = True
 
 
-def _tour_page(browser: Any, server: str, path: str, content: bool, screenshots: Path) -> Visit:
+def _tour_page(browser: Any, server: str, path: str, leads_to: str | None, screenshots: Path) -> Visit:
     """One page's visit, in a fresh browser context, in this order, so that no check sees what an
     earlier one did to the page: load (console errors, external requests, math typeset, images
     loaded), a screenshot, axe-core (reads the page, moves no focus), then the keyboard from the
@@ -104,15 +104,16 @@ def _tour_page(browser: Any, server: str, path: str, content: bool, screenshots:
     The Chinese edition (zh/) has the English pages' theme, stylesheet and markup, with other
     words: its pages get the load checks, a screenshot of the first screen (the English ones are
     full-page) and axe-core without color-contrast, which depends on the stylesheet alone and
-    costs four fifths of axe's time; their keyboard paths are the English ones.
+    costs four fifths of axe's time; their keyboard paths are the English ones. A redirect page
+    (``leads_to``: index.html) gets the load checks and the screenshot of the page it leads to.
     """
     chinese = path.startswith("zh/")
     visit = Visit()
-    page, errors, external = _visit(browser, server, path)
+    page, errors, external = _visit(browser, server, path, leads_to=leads_to)
     _load_checks(page, path, errors, external, visit)
     shot = screenshots / (path.replace("/", "__").removesuffix(".html") + ".png")
     page.screenshot(path=str(shot), full_page=not chinese)
-    if content:
+    if leads_to is None:  # a page of its own, not a redirect
         visit.axe = axe_audit(page, color_contrast=not chinese)
         if not chinese:
             visit.keyboard = _keyboard_check(page, path)
@@ -124,7 +125,7 @@ def _tour_page(browser: Any, server: str, path: str, content: bool, screenshots:
     return visit
 
 
-def _tour_part(chromium: str, server: str, paths: list[str], content: set[str],
+def _tour_part(chromium: str, server: str, paths: list[str], redirects: dict[str, str],
                screenshots: Path) -> dict[str, Visit]:
     """Visit ``paths`` with a browser of this thread's own (Playwright's sync API is one per thread)."""
     from playwright.sync_api import sync_playwright
@@ -132,7 +133,7 @@ def _tour_part(chromium: str, server: str, paths: list[str], content: set[str],
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=chromium, headless=True, args=CHROMIUM_ARGS)
         try:
-            return {path: _tour_page(browser, server, path, path in content, screenshots) for path in paths}
+            return {path: _tour_page(browser, server, path, redirects.get(path), screenshots) for path in paths}
         finally:
             browser.close()
 
@@ -142,8 +143,8 @@ def tour(site: Path, server: str, chromium: str, screenshots: Path) -> dict[str,
     """Every page of both editions visited once and checked in that visit (:func:`_tour_page`),
     by two browsers side by side (tools.pdf.side_by_side: every other page each)."""
     pages = _pages(site)
-    content = set(_content_pages(site))
-    parts = side_by_side(lambda part: _tour_part(chromium, server, part, content, screenshots), pages)
+    redirects = _redirects(site)
+    parts = side_by_side(lambda part: _tour_part(chromium, server, part, redirects, screenshots), pages)
     visits = {path: visit for part in parts for path, visit in part.items()}
     return {path: visits[path] for path in pages}
 
